@@ -1,0 +1,18 @@
+//! wallet-core: everything Carnet knows about a learner's wallet, behind the [`Wallet`] facade.
+//!
+//! This crate knows nothing of Tauri, of the CLI or of UI strings: it returns typed values and
+//! error codes, and each interface (the `carnet` CLI, the desktop shell) translates them.
+//! See ARCHITECTURE.md at the repository root for the module map and its invariants.
+
+pub mod clock;
+pub mod datadir;
+pub mod view;
+pub mod wallet;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use datadir::{default_data_dir, DataDirError, FORMAT_VERSION, HEADER_FILE};
+pub use view::{OpenOutcome, WalletInfo};
+pub use wallet::{Wallet, WalletError};
+
+/// The version of this library, which is the version of Carnet.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
