@@ -1,9 +1,10 @@
 // Vite configuration for the Carnet UI: a static SPA embedded in the Tauri binary, plus Vitest.
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { svelteTesting } from '@testing-library/svelte/vite';
 
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [svelte(), ...(process.env.VITEST ? [svelteTesting()] : [])],
   // Relative asset URLs: the bundle is served by Tauri's custom protocol, not from a web server root.
   base: './',
   clearScreen: false,
@@ -16,7 +17,6 @@ export default defineConfig({
     assetsInlineLimit: 0,
     sourcemap: false,
   },
-  resolve: process.env.VITEST ? { conditions: ['browser'] } : undefined,
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.ts'],

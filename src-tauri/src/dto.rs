@@ -33,8 +33,9 @@ pub struct WalletInfo {
     /// RFC 3339 date and time.
     pub created_at: String,
     pub created_by: String,
-    /// Bytes; a JavaScript number is exact up to 8 PiB.
-    pub size_bytes: f64,
+    /// Bytes. Sent as a JSON number (exact in JavaScript up to 8 PiB); typed `number` for TypeScript.
+    #[specta(type = u32)]
+    pub size_bytes: u64,
     pub file_count: u32,
 }
 
@@ -50,7 +51,7 @@ impl From<wallet_core::WalletInfo> for WalletInfo {
             wallet_id: info.wallet_id,
             created_at: info.created_at.format(&Rfc3339).unwrap_or_else(|_| info.created_at.to_string()),
             created_by: info.created_by,
-            size_bytes: info.size_bytes as f64,
+            size_bytes: info.size_bytes,
             file_count: u32::try_from(info.file_count).unwrap_or(u32::MAX),
         }
     }

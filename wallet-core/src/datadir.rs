@@ -379,6 +379,18 @@ mod tests {
     }
 
     #[test]
+    fn rollback_removes_exactly_the_folders_it_made() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::create_dir(tmp.path().join("kept")).unwrap();
+        let created = create_dirs(&tmp.path().join("kept/a/b/c")).unwrap();
+        assert_eq!(created.len(), 3);
+        assert!(tmp.path().join("kept/a/b/c").is_dir());
+        remove_created(&created);
+        assert!(tmp.path().join("kept").is_dir(), "a folder that was already there stays");
+        assert_eq!(fs::read_dir(tmp.path().join("kept")).unwrap().count(), 0);
+    }
+
+    #[test]
     fn usage_counts_files_below() {
         let tmp = tempfile::tempdir().unwrap();
         let (dir, _) = DataDir::open_or_create(tmp.path(), &clock()).unwrap();

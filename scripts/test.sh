@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs every test: the same set-up as run.sh plus the test tools, then formatting, lints, Rust tests,
+# UI checks and tests, and the end-to-end tests in a real window under Xvfb. Stops at the first failure.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
+cd "$ROOT"
+
+LOGS="$ROOT/tests/artifacts/logs"
+mkdir -p "$LOGS"
+started=$(date +%s)
+step() { say "[$(( $(date +%s) - started ))s] $*"; }
+# Runs a step, keeping its output in a log for the summary; a failing step ends the run with its name.
+run_logged() {
+  local name=$1; shift
+  if ! "$@" 2>&1 | tee "$LOGS/$name.log"; then
+    die "step '$name' failed (log: tests/artifacts/logs/$name.log)"
+  fi
+}
+
+step "set-up"
+ensure_toolchains
+ensure_packages "${APP_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+ensure_npm_deps "$ROOT/ui"
+ensure_npm_deps "$ROOT/tests"
+ensure_tauri_driver
+
+step "cargo fmt --check"
+run_logged fmt cargo fmt --all -- --check
+
+step "UI build (the app embeds it)"
+build_ui
+
+step "cargo clippy -D warnings"
+run_logged clippy cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "Rust tests (includes the IPC bindings freshness test)"
+run_logged rust-tests cargo test --workspace --quiet
+
+step "svelte-check"
+run_logged svelte-check npm --prefix ui run --silent check
+
+step "UI tests (Vitest)"
+run_logged ui-tests npm --prefix ui run --silent test
+
+step "building the app for the end-to-end tests"
+cargo build -p carnet-app --quiet
+
+step "end-to-end tests (tauri-driver + WebKitWebDriver, Xvfb, D-Bus session)"
+run_logged e2e dbus-run-session -- xvfb-run -a -s "-screen 0 1280x860x24" \
+  node --test --test-concurrency=1 --test-reporter=spec tests/e2e/
+
+# Summary: the runners' own closing lines, then one total.
+rust_pass=$(grep -hoE 'test result: ok\. [0-9]+ passed' "$LOGS/rust-tests.log" | awk '{s+=$4} END {print s+0}')
+ui_pass=$(grep -hoE 'Tests +[0-9]+ passed' "$LOGS/ui-tests.log" | awk '{print $2}' | tail -1)
+e2e_pass=$(grep -hoE '^ℹ pass [0-9]+' "$LOGS/e2e.log" | awk '{print $3}' | tail -1)
+e2e_fail=$(grep -hoE '^ℹ fail [0-9]+' "$LOGS/e2e.log" | awk '{print $3}' | tail -1)
+echo
+say "summary after $(( $(date +%s) - started ))s"
+echo "  Rust:  ${rust_pass:-0} passed (cargo test --workspace)"
+echo "  UI:    ${ui_pass:-0} passed (vitest), svelte-check clean"
+echo "  E2E:   ${e2e_pass:-0} passed, ${e2e_fail:-0} failed (node --test, real window); screenshots in tests/artifacts/e2e/"
+echo "total: $(( ${rust_pass:-0} + ${ui_pass:-0} + ${e2e_pass:-0} )) passed, ${e2e_fail:-0} failed"

@@ -1,0 +1,4 @@
+//! wallet-core's integration tests: one binary, one module per concern.
+
+mod tidy;
+mod wallet;
