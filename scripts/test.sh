@@ -48,13 +48,14 @@ cargo build -p carnet-app --quiet
 
 step "end-to-end tests (tauri-driver + WebKitWebDriver, Xvfb, D-Bus session)"
 run_logged e2e dbus-run-session -- xvfb-run -a -s "-screen 0 1280x860x24" \
-  node --test --test-concurrency=1 --test-reporter=spec tests/e2e/
+  node --test --test-concurrency=1 --test-reporter=spec tests/e2e/*.spec.mjs
 
 # Summary: the runners' own closing lines, then one total.
+strip() { sed -E 's/\x1b\[[0-9;]*m//g' "$1"; }
 rust_pass=$(grep -hoE 'test result: ok\. [0-9]+ passed' "$LOGS/rust-tests.log" | awk '{s+=$4} END {print s+0}')
-ui_pass=$(grep -hoE 'Tests +[0-9]+ passed' "$LOGS/ui-tests.log" | awk '{print $2}' | tail -1)
-e2e_pass=$(grep -hoE '^ℹ pass [0-9]+' "$LOGS/e2e.log" | awk '{print $3}' | tail -1)
-e2e_fail=$(grep -hoE '^ℹ fail [0-9]+' "$LOGS/e2e.log" | awk '{print $3}' | tail -1)
+ui_pass=$(strip "$LOGS/ui-tests.log" | grep -oE 'Tests +[0-9]+ passed' | awk '{print $2}' | tail -1)
+e2e_pass=$(strip "$LOGS/e2e.log" | grep -oE '^ℹ pass [0-9]+' | awk '{print $3}' | tail -1)
+e2e_fail=$(strip "$LOGS/e2e.log" | grep -oE '^ℹ fail [0-9]+' | awk '{print $3}' | tail -1)
 echo
 say "summary after $(( $(date +%s) - started ))s"
 echo "  Rust:  ${rust_pass:-0} passed (cargo test --workspace)"

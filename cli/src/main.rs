@@ -11,7 +11,11 @@ use clap::{Parser, Subcommand};
 use wallet_core::{OpenOutcome, Wallet, WalletInfo};
 
 #[derive(Debug, Parser)]
-#[command(name = "carnet", version, about = "Carnet: your learning credentials, kept on your own computer")]
+#[command(
+    name = "carnet",
+    version,
+    about = "Carnet: your learning credentials, kept on your own computer"
+)]
 struct Cli {
     /// The wallet's data folder [default: the system's data folder, e.g. ~/.local/share/carnet]
     #[arg(long, global = true, env = "CARNET_DATA_DIR", value_name = "DIR")]
@@ -57,7 +61,10 @@ fn info(data_dir: &std::path::Path, json: bool) -> Result<()> {
     let wallet = Wallet::open_or_create(data_dir)?;
     let info = wallet.info()?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&info).context("cannot format the report as JSON")?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&info).context("cannot format the report as JSON")?
+        );
     } else {
         print!("{}", render_info(&info));
     }

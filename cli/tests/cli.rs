@@ -1,4 +1,5 @@
 //! End-to-end tests of the `carnet` binary: real processes, real folders, checked output and exit codes.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a panic in a test is a failed test
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -25,7 +26,11 @@ fn assert_one_line_error(out: &Output, needle: &str) {
     assert!(!out.status.success(), "expected failure, got {:?}", out.status);
     assert_ne!(out.status.code(), Some(0));
     let err = stderr(out);
-    assert_eq!(err.trim_end().lines().count(), 1, "one line expected, got: {err:?}");
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "one line expected, got: {err:?}"
+    );
     assert!(err.starts_with("carnet: error: "), "{err}");
     assert!(err.contains(needle), "{err:?} should mention {needle:?}");
     assert!(out.stdout.is_empty(), "nothing on stdout: {:?}", stdout(out));
@@ -35,7 +40,10 @@ fn assert_one_line_error(out: &Output, needle: &str) {
 fn version_is_the_crate_version() {
     let out = carnet(&["--version"], &[]);
     assert!(out.status.success());
-    assert_eq!(stdout(&out).trim(), format!("carnet {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        stdout(&out).trim(),
+        format!("carnet {}", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[test]
@@ -48,7 +56,10 @@ fn info_json_creates_then_opens_the_store() {
     assert_eq!(v["outcome"], "created");
     assert_eq!(v["format_version"], 1);
     assert_eq!(v["file_count"], 1);
-    assert_eq!(v["data_dir"], std::fs::canonicalize(&dir).unwrap().to_str().unwrap());
+    assert_eq!(
+        v["data_dir"],
+        std::fs::canonicalize(&dir).unwrap().to_str().unwrap()
+    );
     assert!(v["size_bytes"].as_u64().unwrap() > 0);
     assert!(v["wallet_id"].as_str().unwrap().len() == 32);
     assert!(dir.join("carnet-wallet.json").is_file());
@@ -83,7 +94,10 @@ fn data_dir_comes_from_the_environment() {
 #[test]
 fn default_data_dir_follows_xdg() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = carnet(&["info", "--json"], &[("XDG_DATA_HOME", tmp.path()), ("HOME", tmp.path())]);
+    let out = carnet(
+        &["info", "--json"],
+        &[("XDG_DATA_HOME", tmp.path()), ("HOME", tmp.path())],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(tmp.path().join("carnet/carnet-wallet.json").is_file());
 }
@@ -106,7 +120,10 @@ fn a_folder_with_other_files_is_left_alone() {
     std::fs::write(tmp.path().join("thesis.odt"), "precious").unwrap();
     let out = carnet(&["info", "--data-dir", tmp.path().to_str().unwrap()], &[]);
     assert_one_line_error(&out, "not empty and holds no Carnet wallet");
-    let names: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names, vec![std::ffi::OsString::from("thesis.odt")]);
 }
 
@@ -128,7 +145,11 @@ fn an_unwritable_location_fails_cleanly() {
     std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
     // Root ignores permission bits (CI runs as root): then use a kernel file system that refuses new folders.
     let root_ignores_modes = std::fs::write(ro.join("probe"), "").is_ok();
-    let target = if root_ignores_modes { Path::new("/sys/carnet-test").to_path_buf() } else { ro.join("wallet") };
+    let target = if root_ignores_modes {
+        Path::new("/sys/carnet-test").to_path_buf()
+    } else {
+        ro.join("wallet")
+    };
     let out = carnet(&["info", "--json", "--data-dir", target.to_str().unwrap()], &[]);
     assert_one_line_error(&out, "cannot create the folder");
     assert!(!target.exists());

@@ -10,14 +10,20 @@ use crate::state::AppState;
 #[tauri::command]
 #[specta::specta]
 pub async fn app_info() -> AppInfo {
-    AppInfo { version: wallet_core::VERSION.to_owned(), os_locale: sys_locale::get_locale() }
+    AppInfo {
+        version: wallet_core::VERSION.to_owned(),
+        os_locale: sys_locale::get_locale(),
+    }
 }
 
 /// Opens (or creates) the wallet's data folder and describes it.
 #[tauri::command]
 #[specta::specta]
 pub async fn wallet_info(state: State<'_, AppState>) -> Result<WalletInfo, CommandError> {
-    let dir = state.data_dir.clone().map_err(|msg| CommandError::new("data_dir.no_default", msg))?;
+    let dir = state
+        .data_dir
+        .clone()
+        .map_err(|msg| CommandError::new("data_dir.no_default", msg))?;
     let info = tauri::async_runtime::spawn_blocking(move || {
         wallet_core::Wallet::open_or_create(dir).and_then(|wallet| wallet.info())
     })

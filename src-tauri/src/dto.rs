@@ -49,7 +49,10 @@ impl From<wallet_core::WalletInfo> for WalletInfo {
             },
             format_version: info.format_version,
             wallet_id: info.wallet_id,
-            created_at: info.created_at.format(&Rfc3339).unwrap_or_else(|_| info.created_at.to_string()),
+            created_at: info
+                .created_at
+                .format(&Rfc3339)
+                .unwrap_or_else(|_| info.created_at.to_string()),
             created_by: info.created_by,
             size_bytes: info.size_bytes,
             file_count: u32::try_from(info.file_count).unwrap_or(u32::MAX),

@@ -40,7 +40,9 @@ pub fn run() -> Result<(), tauri::Error> {
     let builder = specta_builder();
     tauri::Builder::default()
         // Must be the first plugin: a second launch hands over to the first and exits at once.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| focus_main_window(app)))
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            focus_main_window(app)
+        }))
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(builder.invoke_handler())

@@ -36,7 +36,18 @@ test('scripts/run.sh opens the Carnet window on the default wallet', async () =>
       assert.ok(Date.now() < deadline, 'no Carnet window and wallet within 5 minutes');
       await delay(200); // poll interval for an external condition
     }
-    execFileSync('import', ['-window', 'root', join(ARTIFACTS, 'run-command-window.png')]);
+    // Mapped is not painted: take screenshots until the window shows the UI (many colours, not a blank page)
+    // and has settled (two screenshots in a row with the same pixels, so the images have loaded too).
+    const shot = join(ARTIFACTS, 'run-command-window.png');
+    let previous = '';
+    for (;;) {
+      execFileSync('import', ['-window', 'root', shot]);
+      const [colours, signature] = execFileSync('identify', ['-format', '%k %#', shot], { encoding: 'utf8' }).split(' ');
+      if (Number(colours) > 200 && signature === previous) break;
+      previous = signature;
+      assert.ok(Date.now() < deadline, `the window did not settle (${colours} colours)`);
+      await delay(200);
+    }
   } finally {
     process.kill(-run.pid, 'SIGTERM');
     if ((await waitForExit(run, 10_000)) === null) process.kill(-run.pid, 'SIGKILL');

@@ -47,7 +47,9 @@ pub enum DataDirError {
     #[error("the wallet header {path} is damaged ({reason}); restore the wallet from a backup")]
     CorruptHeader { path: PathBuf, reason: String },
     /// The wallet was written by a newer Carnet whose format this one does not know.
-    #[error("this wallet uses format {found}, made by a newer Carnet; this Carnet reads up to format {supported}")]
+    #[error(
+        "this wallet uses format {found}, made by a newer Carnet; this Carnet reads up to format {supported}"
+    )]
     TooNew { found: u32, supported: u32 },
     /// The system gives no home or data folder, so there is no default place for the wallet.
     #[error("this system has no default data folder; choose one with --data-dir or CARNET_DATA_DIR")]
@@ -109,23 +111,45 @@ impl DataDir {
     /// Opens the wallet folder at `path`, creating it (and its header) when it does not exist or is empty.
     pub fn open_or_create(path: &Path, clock: &dyn Clock) -> Result<(Self, Found), DataDirError> {
         match fs::metadata(path) {
-            Ok(meta) if !meta.is_dir() => Err(DataDirError::NotADirectory { path: path.to_path_buf() }),
+            Ok(meta) if !meta.is_dir() => Err(DataDirError::NotADirectory {
+                path: path.to_path_buf(),
+            }),
             Ok(_) => {
                 let header_path = path.join(HEADER_FILE);
                 if header_path.exists() {
                     let header = read_header(&header_path)?;
-                    Ok((Self { path: absolute(path), header }, Found::Existing))
+                    Ok((
+                        Self {
+                            path: absolute(path),
+                            header,
+                        },
+                        Found::Existing,
+                    ))
                 } else if is_empty_dir(path)? {
                     let header = write_new_header(path, clock)?;
-                    Ok((Self { path: absolute(path), header }, Found::Created))
+                    Ok((
+                        Self {
+                            path: absolute(path),
+                            header,
+                        },
+                        Found::Created,
+                    ))
                 } else {
-                    Err(DataDirError::ForeignDirectory { path: path.to_path_buf() })
+                    Err(DataDirError::ForeignDirectory {
+                        path: path.to_path_buf(),
+                    })
                 }
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 let created = create_dirs(path)?;
                 match write_new_header(path, clock) {
-                    Ok(header) => Ok((Self { path: absolute(path), header }, Found::Created)),
+                    Ok(header) => Ok((
+                        Self {
+                            path: absolute(path),
+                            header,
+                        },
+                        Found::Created,
+                    )),
                     Err(e) => {
                         remove_created(&created);
                         Err(e)
@@ -134,9 +158,14 @@ impl DataDir {
             }
             Err(e) if e.kind() == io::ErrorKind::NotADirectory => {
                 let file = path.ancestors().skip(1).find(|p| p.is_file()).unwrap_or(path);
-                Err(DataDirError::NotADirectory { path: file.to_path_buf() })
+                Err(DataDirError::NotADirectory {
+                    path: file.to_path_buf(),
+                })
             }
-            Err(source) => Err(DataDirError::Read { path: path.to_path_buf(), source }),
+            Err(source) => Err(DataDirError::Read {
+                path: path.to_path_buf(),
+                source,
+            }),
         }
     }
 
@@ -154,12 +183,19 @@ impl DataDir {
         let mut files = 0;
         let mut pending = vec![self.path.clone()];
         while let Some(dir) = pending.pop() {
-            let entries = fs::read_dir(&dir).map_err(|source| DataDirError::Read { path: dir.clone(), source })?;
+            let entries = fs::read_dir(&dir).map_err(|source| DataDirError::Read {
+                path: dir.clone(),
+                source,
+            })?;
             for entry in entries {
-                let entry = entry.map_err(|source| DataDirError::Read { path: dir.clone(), source })?;
-                let meta = entry
-                    .metadata()
-                    .map_err(|source| DataDirError::Read { path: entry.path(), source })?;
+                let entry = entry.map_err(|source| DataDirError::Read {
+                    path: dir.clone(),
+                    source,
+                })?;
+                let meta = entry.metadata().map_err(|source| DataDirError::Read {
+                    path: entry.path(),
+                    source,
+                })?;
                 if meta.is_dir() {
                     pending.push(entry.path());
                 } else {
@@ -177,7 +213,10 @@ fn absolute(path: &Path) -> PathBuf {
 }
 
 fn is_empty_dir(path: &Path) -> Result<bool, DataDirError> {
-    let mut entries = fs::read_dir(path).map_err(|source| DataDirError::Read { path: path.to_path_buf(), source })?;
+    let mut entries = fs::read_dir(path).map_err(|source| DataDirError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     Ok(entries.next().is_none())
 }
 
@@ -199,9 +238,9 @@ fn create_dirs(path: &Path) -> Result<Vec<PathBuf>, DataDirError> {
         if let Err(source) = make_private_dir(&dir) {
             remove_created(&created);
             let err = match fs::metadata(dir.parent().unwrap_or(&dir)) {
-                Ok(meta) if !meta.is_dir() => {
-                    DataDirError::NotADirectory { path: dir.parent().unwrap_or(&dir).to_path_buf() }
-                }
+                Ok(meta) if !meta.is_dir() => DataDirError::NotADirectory {
+                    path: dir.parent().unwrap_or(&dir).to_path_buf(),
+                },
                 _ => DataDirError::Create { path: dir, source },
             };
             return Err(err);
@@ -230,21 +269,36 @@ fn remove_created(created: &[PathBuf]) {
 }
 
 fn read_header(path: &Path) -> Result<Header, DataDirError> {
-    let corrupt = |reason: String| DataDirError::CorruptHeader { path: path.to_path_buf(), reason };
-    let meta = fs::metadata(path).map_err(|source| DataDirError::Read { path: path.to_path_buf(), source })?;
+    let corrupt = |reason: String| DataDirError::CorruptHeader {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let meta = fs::metadata(path).map_err(|source| DataDirError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     if meta.len() > MAX_HEADER_BYTES {
         return Err(corrupt(format!("{} bytes, far larger than a header", meta.len())));
     }
-    let bytes = fs::read(path).map_err(|source| DataDirError::Read { path: path.to_path_buf(), source })?;
+    let bytes = fs::read(path).map_err(|source| DataDirError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let header: Header = serde_json::from_slice(&bytes).map_err(|e| corrupt(e.to_string()))?;
     if header.format != FORMAT_NAME {
-        return Err(corrupt(format!("format is {:?}, not {FORMAT_NAME:?}", header.format)));
+        return Err(corrupt(format!(
+            "format is {:?}, not {FORMAT_NAME:?}",
+            header.format
+        )));
     }
     if header.version == 0 {
         return Err(corrupt("format version 0 does not exist".to_owned()));
     }
     if header.version > FORMAT_VERSION {
-        return Err(DataDirError::TooNew { found: header.version, supported: FORMAT_VERSION });
+        return Err(DataDirError::TooNew {
+            found: header.version,
+            supported: FORMAT_VERSION,
+        });
     }
     Ok(header)
 }
@@ -257,7 +311,10 @@ fn new_wallet_id() -> Result<String, io::Error> {
 
 /// Writes a fresh header atomically: a temporary file, flushed to disk, then renamed into place.
 fn write_new_header(dir: &Path, clock: &dyn Clock) -> Result<Header, DataDirError> {
-    let unwritable = |source: io::Error| DataDirError::Unwritable { path: dir.to_path_buf(), source };
+    let unwritable = |source: io::Error| DataDirError::Unwritable {
+        path: dir.to_path_buf(),
+        source,
+    };
     let header = Header {
         format: FORMAT_NAME.to_owned(),
         version: FORMAT_VERSION,
@@ -351,7 +408,10 @@ mod tests {
         assert_eq!(err.code(), "data_dir.not_a_directory");
         let err = DataDir::open_or_create(&file.join("below/deeper"), &clock()).unwrap_err();
         assert_eq!(err.code(), "data_dir.not_a_directory", "{err}");
-        assert!(err.to_string().starts_with(&file.display().to_string()), "names the file: {err}");
+        assert!(
+            err.to_string().starts_with(&file.display().to_string()),
+            "names the file: {err}"
+        );
     }
 
     #[test]
@@ -373,7 +433,11 @@ mod tests {
     #[test]
     fn oversized_header_is_refused_without_reading_it_all() {
         let tmp = tempfile::tempdir().unwrap();
-        fs::write(tmp.path().join(HEADER_FILE), vec![b' '; (MAX_HEADER_BYTES + 1) as usize]).unwrap();
+        fs::write(
+            tmp.path().join(HEADER_FILE),
+            vec![b' '; (MAX_HEADER_BYTES + 1) as usize],
+        )
+        .unwrap();
         let err = DataDir::open_or_create(tmp.path(), &clock()).unwrap_err();
         assert_eq!(err.code(), "data_dir.corrupt_header");
     }
@@ -386,7 +450,10 @@ mod tests {
         assert_eq!(created.len(), 3);
         assert!(tmp.path().join("kept/a/b/c").is_dir());
         remove_created(&created);
-        assert!(tmp.path().join("kept").is_dir(), "a folder that was already there stays");
+        assert!(
+            tmp.path().join("kept").is_dir(),
+            "a folder that was already there stays"
+        );
         assert_eq!(fs::read_dir(tmp.path().join("kept")).unwrap().count(), 0);
     }
 

@@ -37,7 +37,9 @@ pub struct Wallet {
 
 impl std::fmt::Debug for Wallet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Wallet").field("data_dir", &self.dir.path()).finish_non_exhaustive()
+        f.debug_struct("Wallet")
+            .field("data_dir", &self.dir.path())
+            .finish_non_exhaustive()
     }
 }
 

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -26,6 +26,9 @@ export function isolatedEnv(extra = {}) {
   const env = {
     ...process.env,
     HOME: home,
+    // Toolchains stay where they are installed (scripts/run.sh calls cargo).
+    RUSTUP_HOME: process.env.RUSTUP_HOME ?? join(homedir(), '.rustup'),
+    CARGO_HOME: process.env.CARGO_HOME ?? join(homedir(), '.cargo'),
     XDG_DATA_HOME: join(home, 'data'),
     XDG_CONFIG_HOME: join(home, 'config'),
     XDG_CACHE_HOME: join(home, 'cache'),

@@ -4,7 +4,10 @@
 use std::path::{Path, PathBuf};
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -12,7 +15,10 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if path.is_dir() {
-            if !matches!(name.as_str(), "target" | "node_modules" | "gen" | "dist" | ".git" | "artifacts") {
+            if !matches!(
+                name.as_str(),
+                "target" | "node_modules" | "gen" | "dist" | ".git" | "artifacts"
+            ) {
                 rust_files(&path, out);
             }
         } else if name.ends_with(".rs") {
@@ -27,7 +33,11 @@ fn all_rust_files() -> Vec<PathBuf> {
     for crate_dir in ["wallet-core", "cli", "src-tauri"] {
         rust_files(&root.join(crate_dir), &mut files);
     }
-    assert!(files.len() >= 10, "found only {} Rust files: is the walk broken?", files.len());
+    assert!(
+        files.len() >= 10,
+        "found only {} Rust files: is the walk broken?",
+        files.len()
+    );
     files
 }
 
@@ -41,7 +51,10 @@ fn every_rust_file_opens_with_a_module_doc() {
             !first.starts_with("//!")
         })
         .collect();
-    assert!(missing.is_empty(), "files without a leading `//!` line saying what they are for: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "files without a leading `//!` line saying what they are for: {missing:#?}"
+    );
 }
 
 #[test]
@@ -55,11 +68,18 @@ fn wallet_core_knows_nothing_of_the_shell() {
                 let l = l.trim_start();
                 (l.starts_with("use ") || l.starts_with("extern crate ")) && l.contains(forbidden)
             });
-            assert!(!hit, "{} uses {forbidden}: wallet-core must not know the shell", path.display());
+            assert!(
+                !hit,
+                "{} uses {forbidden}: wallet-core must not know the shell",
+                path.display()
+            );
         }
     }
     let manifest = std::fs::read_to_string(workspace_root().join("wallet-core/Cargo.toml")).unwrap();
-    assert!(!manifest.contains("tauri") && !manifest.contains("specta"), "wallet-core depends on the shell");
+    assert!(
+        !manifest.contains("tauri") && !manifest.contains("specta"),
+        "wallet-core depends on the shell"
+    );
 }
 
 #[test]

@@ -12,7 +12,8 @@ fn create_open_and_describe() {
     let info = wallet.info().unwrap();
     assert_eq!(info.outcome, OpenOutcome::Created);
     assert_eq!(info.file_count, 1);
-    let header: serde_json::Value = serde_json::from_slice(&fs::read(dir.join(HEADER_FILE)).unwrap()).unwrap();
+    let header: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.join(HEADER_FILE)).unwrap()).unwrap();
     assert_eq!(header["format"], "carnet-wallet");
     assert_eq!(header["wallet_id"], info.wallet_id.as_str());
 
@@ -33,10 +34,19 @@ fn the_header_is_never_rewritten_on_open() {
     let tmp = tempfile::tempdir().unwrap();
     Wallet::open_or_create(tmp.path()).unwrap();
     let before = fs::read(tmp.path().join(HEADER_FILE)).unwrap();
-    let modified = fs::metadata(tmp.path().join(HEADER_FILE)).unwrap().modified().unwrap();
+    let modified = fs::metadata(tmp.path().join(HEADER_FILE))
+        .unwrap()
+        .modified()
+        .unwrap();
     for _ in 0..3 {
         Wallet::open_or_create(tmp.path()).unwrap().info().unwrap();
     }
     assert_eq!(fs::read(tmp.path().join(HEADER_FILE)).unwrap(), before);
-    assert_eq!(fs::metadata(tmp.path().join(HEADER_FILE)).unwrap().modified().unwrap(), modified);
+    assert_eq!(
+        fs::metadata(tmp.path().join(HEADER_FILE))
+            .unwrap()
+            .modified()
+            .unwrap(),
+        modified
+    );
 }
