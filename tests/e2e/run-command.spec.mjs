@@ -13,7 +13,7 @@ import { ARTIFACTS, ROOT, isolatedEnv, waitForExit } from './lib/app.mjs';
 function carnetWindowShown() {
   try {
     const tree = execFileSync('xwininfo', ['-root', '-tree'], { encoding: 'utf8' });
-    return /"Carnet"/.test(tree);
+    return /"[^"\n]*Carnet"/.test(tree);
   } catch {
     return false;
   }
