@@ -3,12 +3,17 @@
 //! A thin translation over wallet-core: parse arguments, call the [`wallet_core::Wallet`] facade,
 //! print the result (plain text or `--json`), and turn errors into one line and a non-zero exit code.
 
+mod secrets;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
-use wallet_core::{OpenOutcome, Wallet, WalletInfo};
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+use wallet_core::{
+    KdfParams, NewProtection, OpenOutcome, Profile, ProtectionKind, Wallet, WalletInfo, WalletState,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -21,18 +26,110 @@ struct Cli {
     #[arg(long, global = true, env = "CARNET_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
 
+    /// Read the wallet passphrase from this environment variable (default: CARNET_PASSPHRASE, else ask)
+    #[arg(long, global = true, value_name = "VAR")]
+    passphrase_env: Option<String>,
+
+    /// Print JSON instead of text
+    #[arg(long, global = true)]
+    json: bool,
+
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Describe the wallet's data folder, creating a new wallet there when there is none
-    Info {
-        /// Print one JSON object instead of text
+    /// Describe the wallet's data folder, creating an empty wallet folder when there is none
+    Info,
+    /// Set up the encrypted wallet: key in the system keyring, or a passphrase
+    Init(InitArgs),
+    /// Check that the wallet unlocks (the CLI keeps nothing unlocked between commands)
+    Unlock,
+    /// Say how locking works for the CLI (each command locks the wallet when it ends)
+    Lock,
+    /// Change the passphrase, or move the wallet key to or from the system keyring
+    Protect(ProtectArgs),
+    /// Manage profiles (identities with their own DIDs)
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+    /// Write an encrypted backup of the whole wallet (profiles, keys, credentials, settings)
+    Backup(BackupArgs),
+    /// Merge an encrypted backup into this wallet (safe to repeat)
+    Restore(RestoreArgs),
+    /// Write every credential as a plain, UNENCRYPTED file, with a manifest
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// Keep the wallet key in the system keyring (fails when there is none)
+    #[arg(long, conflicts_with = "passphrase")]
+    keyring: bool,
+    /// Protect the wallet with a passphrase (also used when no keyring is available)
+    #[arg(long)]
+    passphrase: bool,
+    /// Also create a first profile with this name
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct ProtectArgs {
+    /// Move the wallet key into the system keyring
+    #[arg(long, conflicts_with = "new_passphrase_env")]
+    keyring: bool,
+    /// Read the new passphrase from this environment variable (default: CARNET_NEW_PASSPHRASE, else ask)
+    #[arg(long, value_name = "VAR")]
+    new_passphrase_env: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum ProfileCommand {
+    /// Create a profile with a new key and DIDs
+    New { name: String },
+    /// List the profiles with their DIDs
+    List,
+    /// Rename a profile (ID, ID prefix or current name)
+    Rename { profile: String, name: String },
+    /// Make a profile the default one
+    Default { profile: String },
+    /// Delete a profile; its credentials move to the default profile (asks first)
+    Delete {
+        profile: String,
+        /// Confirm without asking, also when the profile holds credentials
         #[arg(long)]
-        json: bool,
+        yes: bool,
     },
+}
+
+#[derive(Debug, Args)]
+struct BackupArgs {
+    /// The backup file to create (never overwritten)
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Read the backup passphrase from this environment variable (default: CARNET_BACKUP_PASSPHRASE, else ask)
+    #[arg(long, value_name = "VAR")]
+    backup_passphrase_env: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct RestoreArgs {
+    /// The backup file
+    file: PathBuf,
+    /// Read the backup passphrase from this environment variable (default: CARNET_BACKUP_PASSPHRASE, else ask)
+    #[arg(long, value_name = "VAR")]
+    backup_passphrase_env: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct ExportArgs {
+    /// A new or empty folder
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// I understand the files are not encrypted
+    #[arg(long)]
+    yes: bool,
 }
 
 fn main() -> ExitCode {
@@ -47,34 +144,140 @@ fn main() -> ExitCode {
     }
 }
 
+struct Ctx {
+    data_dir: PathBuf,
+    passphrase_env: Option<String>,
+    json: bool,
+}
+
 fn run(cli: Cli) -> Result<()> {
     let data_dir = match cli.data_dir {
         Some(dir) => dir,
         None => wallet_core::default_data_dir()?,
     };
+    let ctx = Ctx {
+        data_dir,
+        passphrase_env: cli.passphrase_env,
+        json: cli.json,
+    };
     match cli.command {
-        Command::Info { json } => info(&data_dir, json),
+        Command::Info => info(&ctx),
+        Command::Init(args) => init(&ctx, args),
+        Command::Unlock => {
+            let wallet = open_unlocked(&ctx)?;
+            print(&ctx, &wallet.info()?, |_| "The wallet unlocks.\n".to_owned())
+        }
+        Command::Lock => {
+            let wallet = Wallet::open_or_create(&ctx.data_dir)?;
+            let state = wallet.state();
+            print(&ctx, &serde_json::json!({"state": state}), |_| {
+                "Each carnet command locks the wallet when it ends; nothing stays unlocked.\n".to_owned()
+            })
+        }
+        Command::Protect(args) => protect(&ctx, args),
+        Command::Profile(cmd) => profile(&ctx, cmd),
+        Command::Backup(args) => {
+            let wallet = open_unlocked(&ctx)?;
+            let pass = secrets::passphrase(
+                args.backup_passphrase_env.as_deref(),
+                "CARNET_BACKUP_PASSPHRASE",
+                "Backup passphrase",
+                true,
+            )?;
+            let size = wallet.backup(&args.out, &pass)?;
+            print(
+                &ctx,
+                &serde_json::json!({"file": args.out, "size_bytes": size}),
+                |_| {
+                    format!(
+                        "Encrypted backup written to {} ({size} bytes).\n",
+                        args.out.display()
+                    )
+                },
+            )
+        }
+        Command::Restore(args) => {
+            let wallet = open_unlocked(&ctx)?;
+            let pass = secrets::passphrase(
+                args.backup_passphrase_env.as_deref(),
+                "CARNET_BACKUP_PASSPHRASE",
+                "Backup passphrase",
+                false,
+            )?;
+            let report = wallet.restore(&args.file, &pass)?;
+            print(&ctx, &report, |r| {
+                format!(
+                    "Restored: {} profile(s) added ({} already here), {} credential(s) added ({} already here).\n",
+                    r.profiles_added, r.profiles_present, r.credentials_added, r.credentials_present
+                )
+            })
+        }
+        Command::Export(args) => {
+            eprintln!("Warning: the exported files are NOT encrypted. Anyone who can read that folder can read them.");
+            if !args.yes && !secrets::confirm("Export anyway?")? {
+                bail!("export cancelled (pass --yes to confirm without a prompt)");
+            }
+            let wallet = open_unlocked(&ctx)?;
+            let report = wallet.export_plain(&args.out)?;
+            print(&ctx, &report, |r| {
+                format!(
+                    "Exported {} credential file(s) and manifest.json to {}.\n",
+                    r.credential_files,
+                    r.folder.display()
+                )
+            })
+        }
     }
 }
 
-fn info(data_dir: &std::path::Path, json: bool) -> Result<()> {
-    let wallet = Wallet::open_or_create(data_dir)?;
-    let info = wallet.info()?;
-    if json {
+fn print<T: Serialize>(ctx: &Ctx, value: &T, text: impl FnOnce(&T) -> String) -> Result<()> {
+    if ctx.json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&info).context("cannot format the report as JSON")?
+            serde_json::to_string_pretty(value).context("cannot format the result as JSON")?
         );
     } else {
-        print!("{}", render_info(&info));
+        print!("{}", text(value));
     }
     Ok(())
 }
 
+/// Opens the wallet and unlocks it: keyring silently, passphrase from the environment or a prompt.
+fn open_unlocked(ctx: &Ctx) -> Result<Wallet> {
+    let mut wallet = Wallet::open_or_create(&ctx.data_dir)?;
+    match (wallet.state(), wallet.protection()) {
+        (WalletState::Uninitialized, _) => Err(wallet_core::WalletError::NotInitialized.into()),
+        (_, Some(ProtectionKind::Passphrase)) => {
+            let pass = secrets::passphrase(
+                ctx.passphrase_env.as_deref(),
+                "CARNET_PASSPHRASE",
+                "Wallet passphrase",
+                false,
+            )?;
+            wallet.unlock(Some(&pass))?;
+            Ok(wallet)
+        }
+        _ => {
+            wallet.unlock(None)?;
+            Ok(wallet)
+        }
+    }
+}
+
+fn info(ctx: &Ctx) -> Result<()> {
+    let wallet = Wallet::open_or_create(&ctx.data_dir)?;
+    print(ctx, &wallet.info()?, render_info)
+}
+
 fn render_info(info: &WalletInfo) -> String {
-    let state = match info.outcome {
-        OpenOutcome::Created => "new wallet created",
+    let opened = match info.outcome {
+        OpenOutcome::Created => "new wallet folder created",
         OpenOutcome::Opened => "existing wallet",
+    };
+    let state = match (info.state, info.protection) {
+        (WalletState::Uninitialized, _) => "not set up yet (run 'carnet init')".to_owned(),
+        (_, Some(ProtectionKind::Keyring)) => "encrypted, key in the system keyring".to_owned(),
+        (_, _) => "encrypted, protected by a passphrase".to_owned(),
     };
     let created = info
         .created_at
@@ -82,7 +285,7 @@ fn render_info(info: &WalletInfo) -> String {
         .unwrap_or_else(|_| info.created_at.to_string());
     let files = if info.file_count == 1 { "file" } else { "files" };
     format!(
-        "Carnet wallet ({state})\n  folder      {}\n  format      {}\n  wallet id   {}\n  created     {created} by {}\n  size        {} bytes in {} {files}\n",
+        "Carnet wallet ({opened})\n  folder      {}\n  state       {state}\n  format      {}\n  wallet id   {}\n  created     {created} by {}\n  size        {} bytes in {} {files}\n",
         info.data_dir.display(),
         info.format_version,
         info.wallet_id,
@@ -90,4 +293,154 @@ fn render_info(info: &WalletInfo) -> String {
         info.size_bytes,
         info.file_count,
     )
+}
+
+fn init(ctx: &Ctx, args: InitArgs) -> Result<()> {
+    let mut wallet = Wallet::open_or_create(&ctx.data_dir)?;
+    if wallet.state() != WalletState::Uninitialized {
+        return Err(wallet_core::WalletError::AlreadyInitialized.into());
+    }
+    let use_keyring = if args.keyring {
+        true
+    } else if args.passphrase {
+        false
+    } else {
+        match wallet_core::keyring_status() {
+            Ok(()) => true,
+            Err(reason) => {
+                eprintln!(
+                    "No system keyring is available ({reason}); protecting the wallet with a passphrase."
+                );
+                false
+            }
+        }
+    };
+    let protection = if use_keyring {
+        NewProtection::Keyring
+    } else {
+        let pass = secrets::passphrase(
+            ctx.passphrase_env.as_deref(),
+            "CARNET_PASSPHRASE",
+            "New wallet passphrase",
+            true,
+        )?;
+        NewProtection::Passphrase(pass, KdfParams::DEFAULT)
+    };
+    wallet.init(protection)?;
+    let profile = match &args.profile {
+        Some(name) => Some(wallet.create_profile(name)?),
+        None => None,
+    };
+    let info = wallet.info()?;
+    print(
+        ctx,
+        &serde_json::json!({"wallet": info, "profile": profile}),
+        |_| {
+            let mut text = render_info(&info);
+            if let Some(p) = &profile {
+                text.push_str(&render_profile(p));
+            }
+            text
+        },
+    )
+}
+
+fn protect(ctx: &Ctx, args: ProtectArgs) -> Result<()> {
+    let mut wallet = open_unlocked(ctx)?;
+    let protection = if args.keyring {
+        NewProtection::Keyring
+    } else {
+        let pass = secrets::passphrase(
+            args.new_passphrase_env.as_deref(),
+            "CARNET_NEW_PASSPHRASE",
+            "New wallet passphrase",
+            true,
+        )?;
+        NewProtection::Passphrase(pass, KdfParams::DEFAULT)
+    };
+    wallet.change_protection(protection)?;
+    print(ctx, &wallet.info()?, |i| match i.protection {
+        Some(ProtectionKind::Keyring) => "The wallet key is now in the system keyring.\n".to_owned(),
+        _ => "The wallet passphrase was changed.\n".to_owned(),
+    })
+}
+
+/// Finds a profile by id, id prefix (4+ characters) or exact name.
+fn find_profile(wallet: &Wallet, query: &str) -> Result<Profile> {
+    let all = wallet.profiles()?;
+    if let Some(p) = all.iter().find(|p| p.id == query) {
+        return Ok(p.clone());
+    }
+    let matches: Vec<&Profile> = all
+        .iter()
+        .filter(|p| p.name == query || (query.len() >= 4 && p.id.starts_with(query)))
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => bail!("no profile matches {query:?} (see 'carnet profile list')"),
+        _ => bail!("{query:?} matches several profiles; use the id"),
+    }
+}
+
+fn render_profile(p: &Profile) -> String {
+    format!(
+        "{}{}  ({})\n  id        {}\n  did:key   {}\n  did:jwk   {}\n  credentials {}\n",
+        p.name,
+        if p.is_default { "  [default]" } else { "" },
+        p.created_at.date(),
+        p.id,
+        p.did_key,
+        p.did_jwk,
+        p.credential_count
+    )
+}
+
+fn profile(ctx: &Ctx, cmd: ProfileCommand) -> Result<()> {
+    let wallet = open_unlocked(ctx)?;
+    match cmd {
+        ProfileCommand::New { name } => print(ctx, &wallet.create_profile(&name)?, render_profile),
+        ProfileCommand::List => {
+            let all = wallet.profiles()?;
+            print(ctx, &all, |all| {
+                if all.is_empty() {
+                    "No profiles yet: create one with 'carnet profile new NAME'.\n".to_owned()
+                } else {
+                    all.iter().map(render_profile).collect::<Vec<_>>().join("\n")
+                }
+            })
+        }
+        ProfileCommand::Rename { profile, name } => {
+            let p = find_profile(&wallet, &profile)?;
+            print(ctx, &wallet.rename_profile(&p.id, &name)?, render_profile)
+        }
+        ProfileCommand::Default { profile } => {
+            let p = find_profile(&wallet, &profile)?;
+            print(ctx, &wallet.set_default_profile(&p.id)?, render_profile)
+        }
+        ProfileCommand::Delete { profile, yes } => {
+            let p = find_profile(&wallet, &profile)?;
+            let confirmed = yes
+                || secrets::confirm(&format!(
+                    "Delete the profile '{}' and its key{}?",
+                    p.name,
+                    if p.credential_count > 0 {
+                        format!(
+                            " (its {} credential(s) move to another profile)",
+                            p.credential_count
+                        )
+                    } else {
+                        String::new()
+                    }
+                ))?;
+            if !confirmed {
+                bail!("not deleted (pass --yes to confirm without a prompt)");
+            }
+            let heir = wallet.delete_profile(&p.id, true)?;
+            print(
+                ctx,
+                &serde_json::json!({"deleted": p.id, "credentials_moved_to": heir}),
+                |_| format!("Deleted the profile '{}'.\n", p.name),
+            )
+        }
+    }
 }

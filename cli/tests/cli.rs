@@ -55,7 +55,7 @@ fn info_json_creates_then_opens_the_store() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["outcome"], "created");
     assert_eq!(v["format_version"], 1);
-    assert_eq!(v["file_count"], 1);
+    assert_eq!(v["file_count"], 2, "the header and the lock file");
     assert_eq!(
         v["data_dir"],
         std::fs::canonicalize(&dir).unwrap().to_str().unwrap()

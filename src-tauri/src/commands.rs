@@ -1,10 +1,28 @@
 //! Tauri commands: each one translates a DTO in, calls wallet-core, and translates a DTO out.
+//!
+//! Passphrases arrive as strings (the web view has them anyway) and become zeroizing
+//! [`wallet_core::Passphrase`] values at once.
+
+use std::path::PathBuf;
 
 use tauri::State;
+use wallet_core::{KdfParams, NewProtection, Passphrase, WalletError};
 
-use crate::dto::{AppInfo, WalletInfo};
+use crate::dto::{AppInfo, ExportReport, Profile, Protection, RestoreReport, WalletInfo, WalletStatus};
 use crate::error::CommandError;
 use crate::state::AppState;
+
+type Res<T> = Result<T, CommandError>;
+
+fn protection(kind: Protection, passphrase: Option<String>) -> Result<NewProtection, WalletError> {
+    Ok(match kind {
+        Protection::Keyring => NewProtection::Keyring,
+        Protection::Passphrase => NewProtection::Passphrase(
+            Passphrase::new(passphrase.unwrap_or_default()),
+            KdfParams::DEFAULT,
+        ),
+    })
+}
 
 /// Carnet's version and the operating system's locale.
 #[tauri::command]
@@ -19,15 +37,159 @@ pub async fn app_info() -> AppInfo {
 /// Opens (or creates) the wallet's data folder and describes it.
 #[tauri::command]
 #[specta::specta]
-pub async fn wallet_info(state: State<'_, AppState>) -> Result<WalletInfo, CommandError> {
-    let dir = state
-        .data_dir
-        .clone()
-        .map_err(|msg| CommandError::new("data_dir.no_default", msg))?;
-    let info = tauri::async_runtime::spawn_blocking(move || {
-        wallet_core::Wallet::open_or_create(dir).and_then(|wallet| wallet.info())
+pub async fn wallet_info(state: State<'_, AppState>) -> Res<WalletInfo> {
+    state.with_wallet(|w| w.info()).await.map(Into::into)
+}
+
+/// The wallet's state and whether the system keyring can protect it (first-run screen).
+#[tauri::command]
+#[specta::specta]
+pub async fn wallet_status(state: State<'_, AppState>) -> Res<WalletStatus> {
+    let info = state.with_wallet(|w| w.info()).await?;
+    let keyring = wallet_core::keyring_status();
+    Ok(WalletStatus {
+        info: info.into(),
+        keyring_available: keyring.is_ok(),
+        keyring_problem: keyring.err(),
     })
-    .await
-    .map_err(|e| CommandError::new("app.internal", e.to_string()))??;
-    Ok(info.into())
+}
+
+/// First run: sets up the encrypted wallet and its first profile, and leaves it unlocked.
+#[tauri::command]
+#[specta::specta]
+pub async fn init_wallet(
+    state: State<'_, AppState>,
+    kind: Protection,
+    passphrase: Option<String>,
+    profile_name: String,
+) -> Res<Profile> {
+    state
+        .with_wallet(move |w| {
+            w.init(protection(kind, passphrase)?)?;
+            w.create_profile(&profile_name)
+        })
+        .await
+        .map(Into::into)
+}
+
+/// Unlocks with the keyring (no passphrase) or the passphrase.
+#[tauri::command]
+#[specta::specta]
+pub async fn unlock_wallet(state: State<'_, AppState>, passphrase: Option<String>) -> Res<WalletInfo> {
+    state
+        .with_wallet(move |w| {
+            w.unlock(passphrase.map(Passphrase::new).as_ref())?;
+            w.info()
+        })
+        .await
+        .map(Into::into)
+}
+
+/// Forgets the key: the wallet needs unlocking again.
+#[tauri::command]
+#[specta::specta]
+pub async fn lock_wallet(state: State<'_, AppState>) -> Res<WalletInfo> {
+    state
+        .with_wallet(|w| {
+            w.lock();
+            w.info()
+        })
+        .await
+        .map(Into::into)
+}
+
+/// Changes the passphrase, or moves the key to or from the system keyring.
+#[tauri::command]
+#[specta::specta]
+pub async fn change_protection(
+    state: State<'_, AppState>,
+    kind: Protection,
+    passphrase: Option<String>,
+) -> Res<WalletInfo> {
+    state
+        .with_wallet(move |w| {
+            w.change_protection(protection(kind, passphrase)?)?;
+            w.info()
+        })
+        .await
+        .map(Into::into)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_profiles(state: State<'_, AppState>) -> Res<Vec<Profile>> {
+    Ok(state
+        .with_wallet(|w| w.profiles())
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_profile(state: State<'_, AppState>, name: String) -> Res<Profile> {
+    state
+        .with_wallet(move |w| w.create_profile(&name))
+        .await
+        .map(Into::into)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn rename_profile(state: State<'_, AppState>, id: String, name: String) -> Res<Profile> {
+    state
+        .with_wallet(move |w| w.rename_profile(&id, &name))
+        .await
+        .map(Into::into)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_default_profile(state: State<'_, AppState>, id: String) -> Res<Profile> {
+    state
+        .with_wallet(move |w| w.set_default_profile(&id))
+        .await
+        .map(Into::into)
+}
+
+/// Deletes a profile; with credentials, only when `confirmed` (they move to the default profile).
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_profile(state: State<'_, AppState>, id: String, confirmed: bool) -> Res<Option<String>> {
+    state.with_wallet(move |w| w.delete_profile(&id, confirmed)).await
+}
+
+/// Writes an encrypted backup to `path` (chosen by the learner in a save dialog).
+#[tauri::command]
+#[specta::specta]
+pub async fn backup_wallet(state: State<'_, AppState>, path: String, passphrase: String) -> Res<u32> {
+    let size = state
+        .with_wallet(move |w| w.backup(&PathBuf::from(path), &Passphrase::new(passphrase)))
+        .await?;
+    Ok(u32::try_from(size).unwrap_or(u32::MAX))
+}
+
+/// Merges a backup file into the wallet.
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_wallet(
+    state: State<'_, AppState>,
+    path: String,
+    passphrase: String,
+) -> Res<RestoreReport> {
+    state
+        .with_wallet(move |w| w.restore(&PathBuf::from(path), &Passphrase::new(passphrase)))
+        .await
+        .map(Into::into)
+}
+
+/// Writes every credential as a plain (unencrypted) file into a new or empty folder.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_plain(state: State<'_, AppState>, folder: String) -> Res<ExportReport> {
+    state
+        .with_wallet(move |w| w.export_plain(&PathBuf::from(folder)))
+        .await
+        .map(Into::into)
 }

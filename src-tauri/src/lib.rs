@@ -16,7 +16,23 @@ pub const BINDINGS_PATH: &str = "../ui/src/lib/ipc/bindings.ts";
 
 /// The IPC surface: every command the UI may call, typed for the generated bindings.
 pub fn specta_builder() -> Builder<tauri::Wry> {
-    Builder::<tauri::Wry>::new().commands(collect_commands![commands::app_info, commands::wallet_info])
+    Builder::<tauri::Wry>::new().commands(collect_commands![
+        commands::app_info,
+        commands::wallet_info,
+        commands::wallet_status,
+        commands::init_wallet,
+        commands::unlock_wallet,
+        commands::lock_wallet,
+        commands::change_protection,
+        commands::list_profiles,
+        commands::create_profile,
+        commands::rename_profile,
+        commands::set_default_profile,
+        commands::delete_profile,
+        commands::backup_wallet,
+        commands::restore_wallet,
+        commands::export_plain,
+    ])
 }
 
 /// The TypeScript exporter, configured identically for the freshness test and for regeneration.

@@ -1,28 +1,10 @@
-// The app frame in jsdom, over a fake Platform: navigation, language switch, wallet info and errors.
+// The app in jsdom over an in-memory Platform: first run, lock screen, navigation, languages, profiles, errors.
 
-import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import App from './App.svelte';
 import { i18n } from './lib/i18n/index.svelte';
-import type { Outcome, Platform, WalletInfo } from './lib/ipc';
-
-const info: WalletInfo = {
-  dataDir: '/home/learner/.local/share/carnet',
-  outcome: 'opened',
-  formatVersion: 1,
-  walletId: '0e968f6f1356f38b69764d9017c35e8e',
-  createdAt: '2026-11-27T08:05:31Z',
-  createdBy: 'Carnet 0.1.0',
-  sizeBytes: 181,
-  fileCount: 1,
-};
-
-function platform(wallet: Outcome<WalletInfo>): Platform {
-  return {
-    appInfo: async () => ({ version: '0.1.0', osLocale: 'en-CA' }),
-    walletInfo: async () => wallet,
-  };
-}
+import { fakePlatform } from './test/fakePlatform';
 
 beforeEach(() => {
   localStorage.clear();
@@ -33,9 +15,16 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
-describe('App', () => {
-  it('shows the five views in the navigation and opens on the portfolio', () => {
-    render(App, { props: { platform: platform({ ok: true, value: info }), version: '0.1.0' } });
+async function unlockedApp() {
+  const fake = fakePlatform({ state: 'unlocked' });
+  render(App, { props: { platform: fake.platform, version: '0.1.0' } });
+  await screen.findByRole('navigation', { name: 'Main navigation' });
+  return fake;
+}
+
+describe('App frame', () => {
+  it('shows the five views in the navigation and opens on the portfolio', async () => {
+    await unlockedApp();
     const nav = screen.getByRole('navigation', { name: 'Main navigation' });
     const links = within(nav).getAllByRole('link');
     expect(links.map((l) => l.textContent?.trim())).toEqual(['Portfolio', 'Import', 'Share', 'Profiles', 'Settings']);
@@ -44,17 +33,17 @@ describe('App', () => {
   });
 
   it('navigates and moves focus to the new heading', async () => {
-    render(App, { props: { platform: platform({ ok: true, value: info }), version: '0.1.0' } });
-    await fireEvent.click(screen.getByRole('link', { name: 'Profiles' }));
+    await unlockedApp();
+    await fireEvent.click(screen.getByRole('link', { name: 'Share' }));
     const h1 = screen.getByRole('heading', { level: 1 });
-    expect(h1.textContent).toBe('Profiles');
+    expect(h1.textContent).toBe('Share');
     await new Promise((r) => queueMicrotask(() => r(null)));
     expect(document.activeElement).toBe(h1);
-    expect(location.hash).toBe('#/profiles');
+    expect(location.hash).toBe('#/share');
   });
 
   it('switches to French and remembers it', async () => {
-    render(App, { props: { platform: platform({ ok: true, value: info }), version: '0.1.0' } });
+    await unlockedApp();
     await fireEvent.click(screen.getByRole('button', { name: 'FR' }));
     expect(document.documentElement.lang).toBe('fr');
     expect(screen.getByRole('link', { name: 'Réglages' })).toBeTruthy();
@@ -62,23 +51,98 @@ describe('App', () => {
     expect(localStorage.getItem('carnet.language')).toBe('fr');
   });
 
-  it('shows the wallet folder in Settings', async () => {
-    render(App, { props: { platform: platform({ ok: true, value: info }), version: '0.1.0' } });
+  it('shows the wallet folder and protection in Settings', async () => {
+    await unlockedApp();
     await fireEvent.click(screen.getByRole('link', { name: 'Settings' }));
-    expect((await screen.findByTestId('data-dir')).textContent).toBe(info.dataDir);
+    expect((await screen.findByTestId('data-dir')).textContent).toBe('/home/learner/.local/share/carnet');
     expect(screen.getByTestId('wallet-info').textContent).toContain('181\u00a0B in 1 file');
+    expect(screen.getByText('Your wallet is protected by a passphrase.')).toBeTruthy();
   });
 
   it('translates an engine error by its kind', async () => {
-    const failing = platform({
-      ok: false,
-      error: { kind: 'data_dir.foreign_directory', message: '/home/x is not empty and holds no Carnet wallet' },
-    });
+    const fake = fakePlatform({ statusError: { kind: 'data_dir.in_use', message: 'open in another Carnet' } });
     i18n.apply('fr');
-    render(App, { props: { platform: failing, version: '0.1.0' } });
-    // Shown at once, on whatever view is open: the wallet is opened at start-up.
+    render(App, { props: { platform: fake.platform, version: '0.1.0' } });
     const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toContain('contient déjà d’autres fichiers');
-    expect(alert.getAttribute('data-kind')).toBe('data_dir.foreign_directory');
+    expect(alert.textContent).toContain('ouvert dans un autre Carnet');
+    expect(alert.getAttribute('data-kind')).toBe('data_dir.in_use');
+  });
+});
+
+describe('first run', () => {
+  it('needs a long enough, confirmed passphrase, then creates the wallet and the first profile', async () => {
+    const fake = fakePlatform({ state: 'uninitialized', keyringAvailable: false });
+    render(App, { props: { platform: fake.platform, version: '0.1.0' } });
+    await screen.findByRole('heading', { name: 'Welcome to Carnet' });
+    // No keyring here: the keyring choice is disabled and says why.
+    expect((screen.getByTestId('choose-keyring') as HTMLInputElement).disabled).toBe(true);
+    expect(screen.getByText(/No keyring is available on this computer \(no Secret Service\)/)).toBeTruthy();
+    const create = screen.getByTestId('create-wallet') as HTMLButtonElement;
+    expect(create.disabled).toBe(true);
+    await fireEvent.input(screen.getByLabelText('Passphrase'), { target: { value: 'short' } });
+    expect(screen.getByText('Use at least 8 characters.')).toBeTruthy();
+    await fireEvent.input(screen.getByLabelText('Passphrase'), { target: { value: 'correct horse' } });
+    await fireEvent.input(screen.getByLabelText('Passphrase again'), { target: { value: 'correct horsE' } });
+    expect(screen.getByText('The two passphrases differ.')).toBeTruthy();
+    expect(create.disabled).toBe(true);
+    await fireEvent.input(screen.getByLabelText('Passphrase again'), { target: { value: 'correct horse' } });
+    expect(create.disabled).toBe(false);
+    await fireEvent.click(create);
+    await screen.findByRole('navigation', { name: 'Main navigation' });
+    expect(fake.calls).toContain('initWallet:passphrase');
+    expect(fake.profiles.map((p) => p.name)).toEqual(['Personal']);
+  });
+
+  it('offers the keyring first when there is one', async () => {
+    const fake = fakePlatform({ state: 'uninitialized', keyringAvailable: true });
+    render(App, { props: { platform: fake.platform, version: '0.1.0' } });
+    await screen.findByRole('heading', { name: 'Welcome to Carnet' });
+    expect((screen.getByTestId('choose-keyring') as HTMLInputElement).checked).toBe(true);
+    await fireEvent.click(screen.getByTestId('create-wallet'));
+    await screen.findByRole('navigation', { name: 'Main navigation' });
+    expect(fake.calls).toContain('initWallet:keyring');
+  });
+});
+
+describe('lock screen', () => {
+  it('explains a wrong passphrase and unlocks with the right one', async () => {
+    const fake = fakePlatform({ state: 'locked', passphrase: 'correct horse' });
+    render(App, { props: { platform: fake.platform, version: '0.1.0' } });
+    await screen.findByRole('heading', { name: 'Your wallet is locked' });
+    await fireEvent.input(screen.getByLabelText('Passphrase'), { target: { value: 'wrong one' } });
+    await fireEvent.click(screen.getByTestId('unlock'));
+    expect((await screen.findByRole('alert')).textContent).toContain('Wrong passphrase.');
+    await fireEvent.input(screen.getByLabelText('Passphrase'), { target: { value: 'correct horse' } });
+    await fireEvent.click(screen.getByTestId('unlock'));
+    await screen.findByRole('navigation', { name: 'Main navigation' });
+  });
+
+  it('locks from the header', async () => {
+    await unlockedApp();
+    await fireEvent.click(screen.getByTestId('lock'));
+    await screen.findByRole('heading', { name: 'Your wallet is locked' });
+  });
+});
+
+describe('profiles', () => {
+  it('creates, renames and deletes after confirmation', async () => {
+    const fake = await unlockedApp();
+    await fireEvent.click(screen.getByRole('link', { name: 'Profiles' }));
+    await fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'Travail' } });
+    await fireEvent.click(screen.getByTestId('create-profile'));
+    await waitFor(() => expect(screen.getAllByTestId('profile')).toHaveLength(1));
+    expect(screen.getByTestId('did-key').textContent).toMatch(/^did:key:z6Mk/);
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Rename' }));
+    await fireEvent.input(screen.getByDisplayValue('Travail'), { target: { value: 'Emploi' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.getByTestId('profile-name').textContent).toBe('Emploi'));
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
+    const dialog = screen.getByRole('alertdialog');
+    expect(dialog.textContent).toContain('Delete the profile “Emploi”');
+    expect(fake.profiles).toHaveLength(1);
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(screen.queryAllByTestId('profile')).toHaveLength(0));
   });
 });

@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::clock::Clock;
+use crate::store::migrate::{self, Migration, MigrationError};
+use crate::store::vault::VaultHeader;
 
 /// Name of the plaintext header file at the root of every data folder.
 pub const HEADER_FILE: &str = "carnet-wallet.json";
@@ -21,8 +23,10 @@ pub const HEADER_FILE: &str = "carnet-wallet.json";
 pub const FORMAT_VERSION: u32 = 1;
 /// The `format` field of every header, so a stray JSON file is never taken for a wallet.
 const FORMAT_NAME: &str = "carnet-wallet";
-/// A header larger than this is not ours (a real one is about 200 bytes).
+/// A header larger than this is not ours (a real one is under 1 KiB).
 const MAX_HEADER_BYTES: u64 = 64 * 1024;
+/// The lock file that keeps a wallet to one process at a time.
+pub const LOCK_FILE: &str = "carnet.lock";
 
 /// Why a data folder could not be opened or created. Each variant names the path involved.
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +58,12 @@ pub enum DataDirError {
     /// The system gives no home or data folder, so there is no default place for the wallet.
     #[error("this system has no default data folder; choose one with --data-dir or CARNET_DATA_DIR")]
     NoDefault,
+    /// Another process (the app, or another `carnet` command) has the wallet open.
+    #[error("the wallet in {path} is open in another Carnet; close it first")]
+    InUse { path: PathBuf },
+    /// The wallet is in an older format that could not be migrated.
+    #[error(transparent)]
+    Migration(#[from] MigrationError),
 }
 
 impl DataDirError {
@@ -68,6 +78,8 @@ impl DataDirError {
             Self::CorruptHeader { .. } => "data_dir.corrupt_header",
             Self::TooNew { .. } => "data_dir.too_new",
             Self::NoDefault => "data_dir.no_default",
+            Self::InUse { .. } => "data_dir.in_use",
+            Self::Migration(_) => "data_dir.migration_failed",
         }
     }
 }
@@ -83,6 +95,9 @@ pub(crate) struct Header {
     pub created_at: OffsetDateTime,
     /// The Carnet version that created the wallet.
     pub created_by: String,
+    /// How the data key is protected; absent until the wallet is initialised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vault: Option<VaultHeader>,
 }
 
 /// Where the wallet lives when neither `--data-dir` nor `CARNET_DATA_DIR` says otherwise:
@@ -98,6 +113,8 @@ pub fn default_data_dir() -> Result<PathBuf, DataDirError> {
 pub(crate) struct DataDir {
     path: PathBuf,
     header: Header,
+    /// Held (locked) for as long as this value lives; the OS releases it if the process dies.
+    _lock: fs::File,
 }
 
 /// Whether [`DataDir::open_or_create`] found a wallet or made a new one.
@@ -109,64 +126,85 @@ pub(crate) enum Found {
 
 impl DataDir {
     /// Opens the wallet folder at `path`, creating it (and its header) when it does not exist or is empty.
+    /// Takes the wallet's process lock: a second opener gets [`DataDirError::InUse`].
     pub fn open_or_create(path: &Path, clock: &dyn Clock) -> Result<(Self, Found), DataDirError> {
-        match fs::metadata(path) {
-            Ok(meta) if !meta.is_dir() => Err(DataDirError::NotADirectory {
-                path: path.to_path_buf(),
-            }),
+        Self::open_or_create_with(path, clock, migrate::MIGRATIONS)
+    }
+
+    /// Same as [`DataDir::open_or_create`], with an explicit list of migration steps (tests add fake ones).
+    pub fn open_or_create_with(
+        path: &Path,
+        clock: &dyn Clock,
+        migrations: &[Migration],
+    ) -> Result<(Self, Found), DataDirError> {
+        let (header, found) = match fs::metadata(path) {
+            Ok(meta) if !meta.is_dir() => {
+                return Err(DataDirError::NotADirectory {
+                    path: path.to_path_buf(),
+                })
+            }
             Ok(_) => {
                 let header_path = path.join(HEADER_FILE);
                 if header_path.exists() {
-                    let header = read_header(&header_path)?;
-                    Ok((
+                    let lock = take_lock(path)?;
+                    let header = read_header(path, migrations)?;
+                    return Ok((
                         Self {
                             path: absolute(path),
                             header,
+                            _lock: lock,
                         },
                         Found::Existing,
-                    ))
+                    ));
                 } else if is_empty_dir(path)? {
-                    let header = write_new_header(path, clock)?;
-                    Ok((
-                        Self {
-                            path: absolute(path),
-                            header,
-                        },
-                        Found::Created,
-                    ))
+                    (write_new_header(path, clock)?, Found::Created)
                 } else {
-                    Err(DataDirError::ForeignDirectory {
+                    return Err(DataDirError::ForeignDirectory {
                         path: path.to_path_buf(),
-                    })
+                    });
                 }
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 let created = create_dirs(path)?;
                 match write_new_header(path, clock) {
-                    Ok(header) => Ok((
-                        Self {
-                            path: absolute(path),
-                            header,
-                        },
-                        Found::Created,
-                    )),
+                    Ok(header) => (header, Found::Created),
                     Err(e) => {
                         remove_created(&created);
-                        Err(e)
+                        return Err(e);
                     }
                 }
             }
             Err(e) if e.kind() == io::ErrorKind::NotADirectory => {
                 let file = path.ancestors().skip(1).find(|p| p.is_file()).unwrap_or(path);
-                Err(DataDirError::NotADirectory {
+                return Err(DataDirError::NotADirectory {
                     path: file.to_path_buf(),
+                });
+            }
+            Err(source) => {
+                return Err(DataDirError::Read {
+                    path: path.to_path_buf(),
+                    source,
                 })
             }
-            Err(source) => Err(DataDirError::Read {
-                path: path.to_path_buf(),
-                source,
-            }),
-        }
+        };
+        let lock = take_lock(path)?;
+        Ok((
+            Self {
+                path: absolute(path),
+                header,
+                _lock: lock,
+            },
+            found,
+        ))
+    }
+
+    /// Replaces the vault section of the header, atomically (temporary file, fsync, rename).
+    pub fn set_vault(&mut self, vault: Option<VaultHeader>) -> Result<(), DataDirError> {
+        let mut header = self.header.clone();
+        header.vault = vault;
+        write_header(&self.path, &header)?;
+        self.header = header;
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {
@@ -268,39 +306,75 @@ fn remove_created(created: &[PathBuf]) {
     }
 }
 
-fn read_header(path: &Path) -> Result<Header, DataDirError> {
+/// Takes the wallet's exclusive process lock, without waiting.
+fn take_lock(dir: &Path) -> Result<fs::File, DataDirError> {
+    let path = dir.join(LOCK_FILE);
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| DataDirError::Unwritable {
+            path: path.clone(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => Err(DataDirError::InUse {
+            path: dir.to_path_buf(),
+        }),
+        Err(fs::TryLockError::Error(source)) => Err(DataDirError::Unwritable { path, source }),
+    }
+}
+
+/// Reads and checks the header of the wallet in `dir`, migrating it to the current format when it is older.
+fn read_header(dir: &Path, migrations: &[Migration]) -> Result<Header, DataDirError> {
+    let path = dir.join(HEADER_FILE);
     let corrupt = |reason: String| DataDirError::CorruptHeader {
-        path: path.to_path_buf(),
+        path: path.clone(),
         reason,
     };
-    let meta = fs::metadata(path).map_err(|source| DataDirError::Read {
-        path: path.to_path_buf(),
+    let meta = fs::metadata(&path).map_err(|source| DataDirError::Read {
+        path: path.clone(),
         source,
     })?;
     if meta.len() > MAX_HEADER_BYTES {
         return Err(corrupt(format!("{} bytes, far larger than a header", meta.len())));
     }
-    let bytes = fs::read(path).map_err(|source| DataDirError::Read {
-        path: path.to_path_buf(),
+    let bytes = fs::read(&path).map_err(|source| DataDirError::Read {
+        path: path.clone(),
         source,
     })?;
-    let header: Header = serde_json::from_slice(&bytes).map_err(|e| corrupt(e.to_string()))?;
-    if header.format != FORMAT_NAME {
-        return Err(corrupt(format!(
-            "format is {:?}, not {FORMAT_NAME:?}",
-            header.format
-        )));
+    let mut value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| corrupt(e.to_string()))?;
+    let format = value
+        .get("format")
+        .and_then(|f| f.as_str())
+        .unwrap_or_default()
+        .to_owned();
+    if format != FORMAT_NAME {
+        return Err(corrupt(format!("format is {format:?}, not {FORMAT_NAME:?}")));
     }
-    if header.version == 0 {
-        return Err(corrupt("format version 0 does not exist".to_owned()));
-    }
-    if header.version > FORMAT_VERSION {
+    let version = value
+        .get("version")
+        .and_then(|v| v.as_u64())
+        .and_then(|v| u32::try_from(v).ok())
+        .ok_or_else(|| corrupt("no format version".to_owned()))?;
+    if version > FORMAT_VERSION {
         return Err(DataDirError::TooNew {
-            found: header.version,
+            found: version,
             supported: FORMAT_VERSION,
         });
     }
-    Ok(header)
+    if version < FORMAT_VERSION {
+        migrate::migrate(&mut value, version, FORMAT_VERSION, dir, migrations)?;
+        let header: Header = serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))?;
+        // Keep the old header beside the new one, then switch atomically.
+        let backup = dir.join(format!("{HEADER_FILE}.v{version}.bak"));
+        fs::copy(&path, &backup).map_err(|source| DataDirError::Unwritable { path: backup, source })?;
+        write_header(dir, &header)?;
+        return Ok(header);
+    }
+    serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))
 }
 
 fn new_wallet_id() -> Result<String, io::Error> {
@@ -309,22 +383,34 @@ fn new_wallet_id() -> Result<String, io::Error> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// Writes a fresh header atomically: a temporary file, flushed to disk, then renamed into place.
+/// Writes a fresh header for a new wallet.
 fn write_new_header(dir: &Path, clock: &dyn Clock) -> Result<Header, DataDirError> {
+    let header = Header {
+        format: FORMAT_NAME.to_owned(),
+        version: FORMAT_VERSION,
+        wallet_id: new_wallet_id().map_err(|source| DataDirError::Unwritable {
+            path: dir.to_path_buf(),
+            source,
+        })?,
+        created_at: clock.now(),
+        created_by: format!("Carnet {}", crate::VERSION),
+        vault: None,
+    };
+    write_header(dir, &header)?;
+    Ok(header)
+}
+
+/// Writes the header atomically: a temporary file, flushed to disk, then renamed over the old one.
+/// A crash at any point leaves either the old header or the new one, never a mix.
+fn write_header(dir: &Path, header: &Header) -> Result<(), DataDirError> {
     let unwritable = |source: io::Error| DataDirError::Unwritable {
         path: dir.to_path_buf(),
         source,
     };
-    let header = Header {
-        format: FORMAT_NAME.to_owned(),
-        version: FORMAT_VERSION,
-        wallet_id: new_wallet_id().map_err(unwritable)?,
-        created_at: clock.now(),
-        created_by: format!("Carnet {}", crate::VERSION),
-    };
-    let mut json = serde_json::to_vec_pretty(&header).map_err(|e| unwritable(io::Error::other(e)))?;
+    let mut json = serde_json::to_vec_pretty(header).map_err(|e| unwritable(io::Error::other(e)))?;
     json.push(b'\n');
     let tmp = dir.join(format!(".{HEADER_FILE}.tmp"));
+    let _ = fs::remove_file(&tmp); // left by a crash mid-write; never the live header
     let result = (|| {
         let mut file = fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
         file.write_all(&json)?;
@@ -336,7 +422,7 @@ fn write_new_header(dir: &Path, clock: &dyn Clock) -> Result<Header, DataDirErro
         let _ = fs::remove_file(&tmp);
         return Err(unwritable(source));
     }
-    Ok(header)
+    Ok(())
 }
 
 #[cfg(unix)]
@@ -385,9 +471,95 @@ mod tests {
     fn reopening_keeps_the_same_header() {
         let tmp = tempfile::tempdir().unwrap();
         let (first, _) = DataDir::open_or_create(tmp.path(), &clock()).unwrap();
+        let first_header = first.header().clone();
+        drop(first);
         let (second, found) = DataDir::open_or_create(tmp.path(), &clock()).unwrap();
         assert_eq!(found, Found::Existing);
-        assert_eq!(first.header(), second.header());
+        assert_eq!(&first_header, second.header());
+    }
+
+    #[test]
+    fn one_process_at_a_time() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (_first, _) = DataDir::open_or_create(tmp.path(), &clock()).unwrap();
+        let err = DataDir::open_or_create(tmp.path(), &clock()).unwrap_err();
+        assert_eq!(err.code(), "data_dir.in_use");
+        assert!(err.to_string().contains("open in another Carnet"), "{err}");
+    }
+
+    #[test]
+    fn the_vault_section_is_rewritten_atomically() {
+        use crate::store::vault::{KdfParams, Protection, VaultHeader};
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut dir, _) = DataDir::open_or_create(tmp.path(), &clock()).unwrap();
+        let vault = VaultHeader {
+            protection: Protection::Passphrase {
+                params: KdfParams::INSECURE_FOR_TESTS,
+                salt: "c2FsdA==".into(),
+            },
+            wrapped_key: "AAAA".into(),
+        };
+        dir.set_vault(Some(vault.clone())).unwrap();
+        drop(dir);
+        let (again, _) = DataDir::open_or_create(tmp.path(), &clock()).unwrap();
+        assert_eq!(again.header().vault.as_ref(), Some(&vault));
+        assert!(!tmp.path().join(format!(".{HEADER_FILE}.tmp")).exists());
+    }
+
+    fn fake_v0_to_v1(header: &mut serde_json::Value, _dir: &Path) -> Result<(), String> {
+        // Pretend format 0 called the creation date "created".
+        let obj = header.as_object_mut().ok_or("not an object")?;
+        let created = obj.remove("created").ok_or("no 'created' field")?;
+        obj.insert("created_at".into(), created);
+        Ok(())
+    }
+
+    fn broken_step(_: &mut serde_json::Value, _: &Path) -> Result<(), String> {
+        Err("disk says no".into())
+    }
+
+    const V0: &str = r#"{"format":"carnet-wallet","version":0,"wallet_id":"abc","created":"2020-01-01T00:00:00Z","created_by":"Carnet 0.0.1"}"#;
+
+    #[test]
+    fn a_v0_wallet_is_migrated_to_v1_and_the_old_header_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join(HEADER_FILE), V0).unwrap();
+        let steps = [Migration {
+            from: 0,
+            apply: fake_v0_to_v1,
+        }];
+        let (dir, found) = DataDir::open_or_create_with(tmp.path(), &clock(), &steps).unwrap();
+        assert_eq!(found, Found::Existing);
+        assert_eq!(dir.header().version, 1);
+        assert_eq!(dir.header().wallet_id, "abc");
+        assert_eq!(dir.header().created_at.year(), 2020);
+        assert_eq!(
+            fs::read_to_string(tmp.path().join(format!("{HEADER_FILE}.v0.bak"))).unwrap(),
+            V0
+        );
+        drop(dir);
+        // Now at v1 on disk: opening again needs no step.
+        let (dir, _) = DataDir::open_or_create_with(tmp.path(), &clock(), &[]).unwrap();
+        assert_eq!(dir.header().version, 1);
+    }
+
+    #[test]
+    fn a_failed_or_unknown_migration_changes_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join(HEADER_FILE), V0).unwrap();
+        let err = DataDir::open_or_create_with(tmp.path(), &clock(), &[]).unwrap_err();
+        assert_eq!(err.code(), "data_dir.migration_failed");
+        let err = DataDir::open_or_create_with(
+            tmp.path(),
+            &clock(),
+            &[Migration {
+                from: 0,
+                apply: broken_step,
+            }],
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("disk says no"), "{err}");
+        assert_eq!(fs::read_to_string(tmp.path().join(HEADER_FILE)).unwrap(), V0);
     }
 
     #[test]
@@ -420,7 +592,7 @@ mod tests {
         for (content, code) in [
             (&b"{not json"[..], "data_dir.corrupt_header"),
             (br#"{"format":"other","version":1,"wallet_id":"x","created_at":"2026-01-01T00:00:00Z","created_by":"x"}"#, "data_dir.corrupt_header"),
-            (br#"{"format":"carnet-wallet","version":0,"wallet_id":"x","created_at":"2026-01-01T00:00:00Z","created_by":"x"}"#, "data_dir.corrupt_header"),
+            (br#"{"format":"carnet-wallet","wallet_id":"x","created_at":"2026-01-01T00:00:00Z","created_by":"x"}"#, "data_dir.corrupt_header"),
             (br#"{"format":"carnet-wallet","version":99,"wallet_id":"x","created_at":"2026-01-01T00:00:00Z","created_by":"x"}"#, "data_dir.too_new"),
         ] {
             fs::write(tmp.path().join(HEADER_FILE), content).unwrap();
@@ -462,7 +634,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let (dir, _) = DataDir::open_or_create(tmp.path(), &clock()).unwrap();
         let (bytes, files) = dir.usage().unwrap();
-        assert_eq!(files, 1);
+        assert_eq!(files, 2, "header and lock file");
         assert_eq!(bytes, fs::metadata(tmp.path().join(HEADER_FILE)).unwrap().len());
     }
 }

@@ -4,14 +4,28 @@
 //! error codes, and each interface (the `carnet` CLI, the desktop shell) translates them.
 //! See ARCHITECTURE.md at the repository root for the module map and its invariants.
 
+pub mod backup;
 pub mod clock;
+pub mod credentials;
 pub mod datadir;
+pub mod did;
+pub mod keys;
+pub mod profiles;
+pub mod secret;
+pub mod settings;
+pub mod store;
 pub mod view;
 pub mod wallet;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use datadir::{default_data_dir, DataDirError, FORMAT_VERSION, HEADER_FILE};
-pub use view::{OpenOutcome, WalletInfo};
+pub use datadir::{default_data_dir, DataDirError, FORMAT_VERSION, HEADER_FILE, LOCK_FILE};
+pub use secret::Passphrase;
+pub use settings::Settings;
+pub use store::vault::{keyring_status, KdfParams, NewProtection, MIN_PASSPHRASE_CHARS};
+pub use view::{
+    AddOutcome, CredentialSummary, ExportReport, OpenOutcome, Profile, ProtectionKind, RestoreReport,
+    WalletInfo, WalletState,
+};
 pub use wallet::{Wallet, WalletError};
 
 /// The version of this library, which is the version of Carnet.

@@ -35,4 +35,83 @@ pub struct WalletInfo {
     pub size_bytes: u64,
     /// Number of files in the data folder.
     pub file_count: u64,
+    /// Uninitialised, locked or unlocked.
+    pub state: WalletState,
+    /// What protects the data key, once initialised.
+    pub protection: Option<ProtectionKind>,
+}
+
+/// Where the wallet stands: made but not set up, set up and locked, or open for use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WalletState {
+    /// The data folder exists, but no encrypted store yet: run `init` (or the app's first-run screen).
+    Uninitialized,
+    /// The store exists and is encrypted; unlocking needs the keyring or the passphrase.
+    Locked,
+    /// The data key is in memory and the store is open.
+    Unlocked,
+}
+
+/// What protects the wallet's data key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProtectionKind {
+    Keyring,
+    Passphrase,
+}
+
+/// A learner's profile with its DIDs; never the key itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Profile {
+    pub id: String,
+    pub name: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    pub did_key: String,
+    pub did_jwk: String,
+    pub is_default: bool,
+    pub credential_count: usize,
+}
+
+/// A stored credential, without its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CredentialSummary {
+    pub id: String,
+    pub profile_id: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub added_at: OffsetDateTime,
+    pub source: String,
+    pub size_bytes: u64,
+    /// Hex SHA-256 of the original bytes.
+    pub sha256: String,
+}
+
+/// The result of adding one credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum AddOutcome {
+    Added {
+        id: String,
+    },
+    /// The same bytes are already in the wallet; nothing was stored.
+    Duplicate {
+        id: String,
+    },
+}
+
+/// What a restore merged.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RestoreReport {
+    pub profiles_added: usize,
+    pub profiles_present: usize,
+    pub credentials_added: usize,
+    pub credentials_present: usize,
+}
+
+/// What a plain export wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExportReport {
+    pub folder: PathBuf,
+    pub credential_files: usize,
 }

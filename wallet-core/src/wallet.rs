@@ -1,13 +1,26 @@
 //! The [`Wallet`] facade: the one entry point through which the CLI and the app use the domain.
 //!
-//! **API Boundary**: everything an interface may do with a wallet is a method here.
+//! **API Boundary**: everything an interface may do with a wallet is a method here. A `Wallet` holds the
+//! data folder's process lock for as long as it lives; when unlocked it also holds the data key and the open
+//! store. Locking drops both.
 
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::backup::{self, BackupError};
 use crate::clock::{Clock, SystemClock};
+use crate::credentials::{self, CredentialError};
 use crate::datadir::{DataDir, DataDirError, Found};
-use crate::view::{OpenOutcome, WalletInfo};
+use crate::keys::PublicKey;
+use crate::profiles::{self, ProfileError};
+use crate::secret::{Passphrase, SymmetricKey};
+use crate::settings::{self, Settings};
+use crate::store::vault::{self, KdfParams, NewProtection, Protection, VaultError};
+use crate::store::{Store, StoreError};
+use crate::view::{
+    AddOutcome, CredentialSummary, ExportReport, OpenOutcome, Profile, ProtectionKind, RestoreReport,
+    WalletInfo, WalletState,
+};
 
 /// Why a wallet operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +29,22 @@ pub enum WalletError {
     /// The data folder could not be opened or created.
     #[error(transparent)]
     DataDir(#[from] DataDirError),
+    #[error("this wallet is not set up yet: run 'carnet init' (or open the Carnet app)")]
+    NotInitialized,
+    #[error("this wallet is already set up")]
+    AlreadyInitialized,
+    #[error("the wallet is locked: unlock it first")]
+    Locked,
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    #[error(transparent)]
+    Credential(#[from] CredentialError),
+    #[error(transparent)]
+    Backup(#[from] BackupError),
 }
 
 impl WalletError {
@@ -23,7 +52,60 @@ impl WalletError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::DataDir(e) => e.code(),
+            Self::NotInitialized => "wallet.not_initialized",
+            Self::AlreadyInitialized => "wallet.already_initialized",
+            Self::Locked => "wallet.locked",
+            Self::Vault(e) => match e {
+                VaultError::WrongPassphrase => "vault.wrong_passphrase",
+                VaultError::PassphraseRequired => "vault.passphrase_required",
+                VaultError::PassphraseTooShort { .. } => "vault.passphrase_too_short",
+                VaultError::KeyringUnavailable { .. } => "vault.keyring_unavailable",
+                VaultError::KeyringEntry { .. } => "vault.keyring_entry",
+                _ => "vault.damaged",
+            },
+            Self::Store(e) => store_code(e),
+            Self::Profile(e) => match e {
+                ProfileError::NotFound { .. } => "profile.not_found",
+                ProfileError::EmptyName => "profile.empty_name",
+                ProfileError::NameTooLong { .. } => "profile.name_too_long",
+                ProfileError::HoldsCredentials { .. } => "profile.holds_credentials",
+                ProfileError::LastProfileHoldsCredentials { .. } => "profile.last_holds_credentials",
+                ProfileError::Store(s) => store_code(s),
+                _ => "profile.key_error",
+            },
+            Self::Credential(e) => match e {
+                CredentialError::Empty => "credential.empty",
+                CredentialError::TooLarge { .. } => "credential.too_large",
+                CredentialError::NotFound { .. } => "credential.not_found",
+                CredentialError::UnknownProfile { .. } => "profile.not_found",
+                CredentialError::Store(s) => store_code(s),
+                _ => "credential.malformed",
+            },
+            Self::Backup(e) => match e {
+                BackupError::NotABackup => "backup.not_a_backup",
+                BackupError::TooNew { .. } => "backup.too_new",
+                BackupError::Damaged { .. } => "backup.damaged",
+                BackupError::WrongPassphrase => "backup.wrong_passphrase",
+                BackupError::TooLarge { .. } => "backup.too_large",
+                BackupError::OutputExists { .. } => "backup.output_exists",
+                BackupError::OutputNotEmpty { .. } => "backup.output_not_empty",
+                BackupError::Write { .. } => "backup.write_failed",
+                BackupError::Read { .. } => "backup.read_failed",
+                BackupError::Vault(VaultError::PassphraseTooShort { .. }) => "vault.passphrase_too_short",
+                BackupError::Store(s) => store_code(s),
+                _ => "backup.failed",
+            },
         }
+    }
+}
+
+fn store_code(e: &StoreError) -> &'static str {
+    match e {
+        StoreError::InUse => "data_dir.in_use",
+        StoreError::Unopenable { .. } | StoreError::WrongKey => "store.unopenable",
+        StoreError::Damaged { .. } | StoreError::Format { .. } => "store.damaged",
+        StoreError::DiskFull { .. } => "store.disk_full",
+        _ => "store.io",
     }
 }
 
@@ -31,22 +113,24 @@ impl WalletError {
 pub struct Wallet {
     dir: DataDir,
     outcome: OpenOutcome,
-    #[allow(dead_code)] // read by the store and verification, which later issues add
     clock: Arc<dyn Clock>,
+    store: Option<Store>,
 }
 
 impl std::fmt::Debug for Wallet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Wallet")
             .field("data_dir", &self.dir.path())
+            .field("unlocked", &self.store.is_some())
             .finish_non_exhaustive()
     }
 }
 
 impl Wallet {
-    /// Opens the wallet in `data_dir`, creating the folder and a new wallet when there is none.
+    /// Opens the wallet in `data_dir`, creating the folder and a new (uninitialised) wallet when there is none.
     ///
-    /// Never writes into a folder that holds other files, and leaves nothing behind when it fails.
+    /// Never writes into a folder that holds other files, and leaves nothing behind when it fails. Takes the
+    /// wallet's process lock: while this value lives, another process gets "open in another Carnet".
     pub fn open_or_create(data_dir: impl AsRef<Path>) -> Result<Self, WalletError> {
         Self::open_or_create_with_clock(data_dir, Arc::new(SystemClock))
     }
@@ -61,12 +145,32 @@ impl Wallet {
             Found::Created => OpenOutcome::Created,
             Found::Existing => OpenOutcome::Opened,
         };
-        Ok(Self { dir, outcome, clock })
+        Ok(Self {
+            dir,
+            outcome,
+            clock,
+            store: None,
+        })
     }
 
     /// Absolute path of the wallet's data folder.
     pub fn data_dir(&self) -> &Path {
         self.dir.path()
+    }
+
+    pub fn state(&self) -> WalletState {
+        match (&self.dir.header().vault, &self.store) {
+            (None, _) => WalletState::Uninitialized,
+            (Some(_), None) => WalletState::Locked,
+            (Some(_), Some(_)) => WalletState::Unlocked,
+        }
+    }
+
+    pub fn protection(&self) -> Option<ProtectionKind> {
+        self.dir.header().vault.as_ref().map(|v| match v.protection {
+            Protection::Keyring { .. } => ProtectionKind::Keyring,
+            Protection::Passphrase { .. } => ProtectionKind::Passphrase,
+        })
     }
 
     /// Describes the wallet's data folder.
@@ -82,7 +186,195 @@ impl Wallet {
             created_by: header.created_by.clone(),
             size_bytes,
             file_count,
+            state: self.state(),
+            protection: self.protection(),
         })
+    }
+
+    /// Sets up the encrypted store, protected by the keyring or a passphrase, and leaves the wallet unlocked.
+    /// The header is written last: if anything fails before, the wallet stays uninitialised.
+    pub fn init(&mut self, protection: NewProtection) -> Result<(), WalletError> {
+        if self.dir.header().vault.is_some() {
+            return Err(WalletError::AlreadyInitialized);
+        }
+        // A store left by an earlier, interrupted init has no header entry and no data worth keeping.
+        let _ = std::fs::remove_dir_all(self.dir.path().join(crate::store::STORE_DIR));
+        let data_key = SymmetricKey::generate().map_err(StoreError::from)?;
+        let vault = vault::wrap(&data_key, &self.dir.header().wallet_id, &protection)?;
+        let store = Store::open(self.dir.path(), data_key, true)?;
+        if let Err(e) = self.dir.set_vault(Some(vault.clone())) {
+            vault::forget(&vault.protection);
+            return Err(e.into());
+        }
+        self.store = Some(store);
+        Ok(())
+    }
+
+    /// Unlocks with the keyring (no passphrase) or the passphrase. A wrong passphrase changes nothing.
+    pub fn unlock(&mut self, passphrase: Option<&Passphrase>) -> Result<(), WalletError> {
+        if self.store.is_some() {
+            return Ok(());
+        }
+        let header = self.dir.header();
+        let vault = header.vault.as_ref().ok_or(WalletError::NotInitialized)?;
+        let data_key = vault::unwrap(vault, &header.wallet_id, passphrase)?;
+        self.store = Some(Store::open(self.dir.path(), data_key, false)?);
+        Ok(())
+    }
+
+    /// Forgets the data key and closes the store (the folder stays locked to this process).
+    pub fn lock(&mut self) {
+        if let Some(store) = self.store.take() {
+            let _ = store.flush();
+        }
+    }
+
+    /// Re-wraps the data key under a new protection (new passphrase, or switch to/from the keyring). No record
+    /// is re-encrypted. The old keyring entry is removed only after the new header is on disk.
+    pub fn change_protection(&mut self, protection: NewProtection) -> Result<(), WalletError> {
+        let store = self.store.as_ref().ok_or(WalletError::Locked)?;
+        let old = self
+            .dir
+            .header()
+            .vault
+            .clone()
+            .ok_or(WalletError::NotInitialized)?;
+        let new = vault::wrap(store.data_key(), &self.dir.header().wallet_id, &protection)?;
+        if let Err(e) = self.dir.set_vault(Some(new.clone())) {
+            if new.protection != old.protection {
+                vault::forget(&new.protection);
+            }
+            return Err(e.into());
+        }
+        if new.protection != old.protection {
+            vault::forget(&old.protection);
+        }
+        Ok(())
+    }
+
+    fn store(&self) -> Result<&Store, WalletError> {
+        match (&self.store, &self.dir.header().vault) {
+            (Some(s), _) => Ok(s),
+            (None, None) => Err(WalletError::NotInitialized),
+            (None, Some(_)) => Err(WalletError::Locked),
+        }
+    }
+
+    // ---- profiles ----
+
+    pub fn create_profile(&self, name: &str) -> Result<Profile, WalletError> {
+        Ok(profiles::create(self.store()?, name, self.clock.now())?)
+    }
+
+    pub fn profiles(&self) -> Result<Vec<Profile>, WalletError> {
+        Ok(profiles::list(self.store()?)?)
+    }
+
+    pub fn profile(&self, id: &str) -> Result<Profile, WalletError> {
+        Ok(profiles::get(self.store()?, id)?)
+    }
+
+    pub fn rename_profile(&self, id: &str, name: &str) -> Result<Profile, WalletError> {
+        Ok(profiles::rename(self.store()?, id, name)?)
+    }
+
+    pub fn set_default_profile(&self, id: &str) -> Result<Profile, WalletError> {
+        Ok(profiles::set_default(self.store()?, id)?)
+    }
+
+    /// Deletes a profile. When it holds credentials, nothing happens unless `confirmed`, and then they move to
+    /// the default profile; returns the id of the profile that received them.
+    pub fn delete_profile(&self, id: &str, confirmed: bool) -> Result<Option<String>, WalletError> {
+        Ok(profiles::delete(self.store()?, id, confirmed)?)
+    }
+
+    /// Signs `message` with a profile's key (Ed25519); returns the 64-byte signature.
+    pub fn sign(&self, profile_id: &str, message: &[u8]) -> Result<[u8; 64], WalletError> {
+        Ok(profiles::secret_key(self.store()?, profile_id)?.sign(message))
+    }
+
+    /// A profile's public key (to verify what it signed).
+    pub fn public_key(&self, profile_id: &str) -> Result<PublicKey, WalletError> {
+        Ok(profiles::secret_key(self.store()?, profile_id)?.public_key())
+    }
+
+    // ---- credentials (raw storage; import and verification build on this) ----
+
+    /// Stores a credential's bytes verbatim for a profile (default profile when `None`).
+    pub fn add_credential(
+        &self,
+        raw: &[u8],
+        profile_id: Option<&str>,
+        source: &str,
+    ) -> Result<AddOutcome, WalletError> {
+        let store = self.store()?;
+        let default = profiles::default_id(store)?;
+        let profile = profile_id.map(str::to_owned).or(default);
+        Ok(credentials::add(
+            store,
+            raw,
+            profile.as_deref(),
+            source,
+            self.clock.now(),
+        )?)
+    }
+
+    pub fn credentials(&self) -> Result<Vec<CredentialSummary>, WalletError> {
+        Ok(credentials::all(self.store()?)?
+            .iter()
+            .map(|c| c.summary())
+            .collect())
+    }
+
+    /// The original bytes of a credential.
+    pub fn credential_bytes(&self, id: &str) -> Result<Vec<u8>, WalletError> {
+        Ok(credentials::get(self.store()?, id)?.raw)
+    }
+
+    // ---- settings ----
+
+    pub fn settings(&self) -> Result<Settings, WalletError> {
+        Ok(settings::get(self.store()?)?)
+    }
+
+    pub fn set_settings(&self, new: &Settings) -> Result<(), WalletError> {
+        Ok(settings::set(self.store()?, new)?)
+    }
+
+    // ---- backup, restore, export ----
+
+    /// Writes an encrypted backup file (which must not exist). Returns its size in bytes.
+    pub fn backup(&self, out: &Path, passphrase: &Passphrase) -> Result<u64, WalletError> {
+        self.backup_with(out, passphrase, KdfParams::DEFAULT)
+    }
+
+    /// [`Wallet::backup`] with explicit key-derivation costs (tests use cheap ones).
+    pub fn backup_with(
+        &self,
+        out: &Path,
+        passphrase: &Passphrase,
+        params: KdfParams,
+    ) -> Result<u64, WalletError> {
+        let store = self.store()?;
+        Ok(backup::write_backup(
+            store,
+            &self.dir.header().wallet_id,
+            out,
+            passphrase,
+            params,
+            self.clock.now(),
+        )?)
+    }
+
+    /// Merges a backup into this wallet: idempotent, all or nothing.
+    pub fn restore(&self, file: &Path, passphrase: &Passphrase) -> Result<RestoreReport, WalletError> {
+        Ok(backup::restore(self.store()?, file, passphrase)?)
+    }
+
+    /// Writes every credential as its original file, plus a manifest, into a new or empty folder.
+    /// **Not encrypted**: interfaces must warn the learner first.
+    pub fn export_plain(&self, folder: &Path) -> Result<ExportReport, WalletError> {
+        Ok(backup::export_plain(self.store()?, folder)?)
     }
 }
 
@@ -100,13 +392,122 @@ mod tests {
         let wallet = Wallet::open_or_create_with_clock(&path, Arc::new(FixedClock(t))).unwrap();
         let info = wallet.info().unwrap();
         assert_eq!(info.outcome, OpenOutcome::Created);
+        assert_eq!(info.state, WalletState::Uninitialized);
         assert_eq!(info.created_at, t);
         assert_eq!(info.data_dir, std::fs::canonicalize(&path).unwrap());
         assert_eq!(info.created_by, format!("Carnet {}", crate::VERSION));
+        drop(wallet);
 
         let again = Wallet::open_or_create(&path).unwrap().info().unwrap();
         assert_eq!(again.outcome, OpenOutcome::Opened);
         assert_eq!(again.wallet_id, info.wallet_id);
         assert_eq!(again.created_at, t);
+    }
+
+    fn base58(bytes: &[u8]) -> String {
+        const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+        let mut digits: Vec<u8> = Vec::new();
+        for &b in bytes {
+            let mut carry = b as u32;
+            for d in digits.iter_mut() {
+                carry += (*d as u32) << 8;
+                *d = (carry % 58) as u8;
+                carry /= 58;
+            }
+            while carry > 0 {
+                digits.push((carry % 58) as u8);
+                carry /= 58;
+            }
+        }
+        let zeros = bytes.iter().take_while(|&&b| b == 0).count();
+        std::iter::repeat_n('1', zeros)
+            .chain(digits.iter().rev().map(|&d| ALPHABET[d as usize] as char))
+            .collect()
+    }
+
+    /// Acceptance: after storing a credential with a marker and a profile, no file under the data folder holds
+    /// the marker, the profile name, or the profile's private key in any common encoding.
+    #[test]
+    fn nothing_readable_touches_the_disk() {
+        use crate::secret::Passphrase;
+        use crate::store::vault::{KdfParams, NewProtection};
+        use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+        use base64::Engine;
+
+        let tmp = tempfile::tempdir().unwrap();
+        let mut w = Wallet::open_or_create(tmp.path()).unwrap();
+        w.init(NewProtection::Passphrase(
+            Passphrase::new("correct horse battery".into()),
+            KdfParams::INSECURE_FOR_TESTS,
+        ))
+        .unwrap();
+        let profile = w.create_profile("Zoé Tremblay-Gagnon").unwrap();
+        let marker = "CARNET-MARKER-7f3a9c1e";
+        let credential = format!(r#"{{"name":"{marker}","issuer":"Cégep de Sherbrooke"}}"#);
+        w.add_credential(credential.as_bytes(), None, "marker.json")
+            .unwrap();
+        let secret = crate::profiles::secret_key(w.store().unwrap(), &profile.id)
+            .unwrap()
+            .to_bytes();
+        let public = w.public_key(&profile.id).unwrap();
+        w.lock();
+        drop(w);
+
+        let sk: &[u8] = secret.as_ref();
+        let mut multicodec_sk = vec![0x80, 0x26];
+        multicodec_sk.extend_from_slice(sk);
+        let json_array = format!("{:?}", sk).replace(' ', "");
+        let hex: String = sk.iter().map(|b| format!("{b:02x}")).collect();
+        let needles: Vec<(&str, Vec<u8>)> = vec![
+            ("marker", marker.as_bytes().to_vec()),
+            ("issuer name", "Cégep de Sherbrooke".as_bytes().to_vec()),
+            ("profile name", "Zoé Tremblay".as_bytes().to_vec()),
+            ("profile name (ascii part)", b"Tremblay-Gagnon".to_vec()),
+            ("secret key, raw", sk.to_vec()),
+            ("secret key, first 12 bytes", sk[..12].to_vec()),
+            ("secret key, base64", STANDARD.encode(sk).into_bytes()),
+            (
+                "secret key, base64 no pad",
+                STANDARD_NO_PAD.encode(sk).into_bytes(),
+            ),
+            ("secret key, base64url", URL_SAFE.encode(sk).into_bytes()),
+            (
+                "secret key, base64url no pad",
+                URL_SAFE_NO_PAD.encode(sk).into_bytes(),
+            ),
+            ("secret key, base58", base58(sk).into_bytes()),
+            (
+                "secret key, multibase",
+                format!("z{}", base58(&multicodec_sk)).into_bytes(),
+            ),
+            ("secret key, hex", hex.into_bytes()),
+            ("secret key, JSON array", json_array.into_bytes()),
+            ("public key, raw", public.as_bytes().to_vec()),
+            ("did:key", profile.did_key.into_bytes()),
+            ("did:jwk", profile.did_jwk.into_bytes()),
+        ];
+        let mut files = Vec::new();
+        let mut pending = vec![tmp.path().to_path_buf()];
+        while let Some(d) = pending.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    pending.push(p)
+                } else {
+                    files.push(p)
+                }
+            }
+        }
+        assert!(files.len() >= 3, "the store wrote files: {files:?}");
+        for file in &files {
+            let bytes = std::fs::read(file).unwrap();
+            for (what, needle) in &needles {
+                assert!(
+                    !bytes.windows(needle.len()).any(|w| w == needle.as_slice()),
+                    "{what} found in clear in {}",
+                    file.display()
+                );
+            }
+        }
     }
 }

@@ -1,5 +1,13 @@
 //! wallet-core's integration tests: one binary, one module per concern.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic in a test is a failed test
 
+mod backup;
+mod corruption;
+mod crash;
+mod disk_full;
+mod keyring;
+mod profiles;
+mod support;
 mod tidy;
+mod vault;
 mod wallet;

@@ -11,7 +11,7 @@ fn create_open_and_describe() {
     let wallet = Wallet::open_or_create(&dir).unwrap();
     let info = wallet.info().unwrap();
     assert_eq!(info.outcome, OpenOutcome::Created);
-    assert_eq!(info.file_count, 1);
+    assert_eq!(info.file_count, 2, "the header and the lock file");
     let header: serde_json::Value =
         serde_json::from_slice(&fs::read(dir.join(HEADER_FILE)).unwrap()).unwrap();
     assert_eq!(header["format"], "carnet-wallet");

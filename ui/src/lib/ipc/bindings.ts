@@ -9,7 +9,29 @@ export const commands = {
 	/**  Carnet's version and the operating system's locale. */
 	appInfo: () => __TAURI_INVOKE<AppInfo_Serialize>("app_info"),
 	/**  Opens (or creates) the wallet's data folder and describes it. */
-	walletInfo: () => typedError<WalletInfo, CommandError>(__TAURI_INVOKE("wallet_info")),
+	walletInfo: () => typedError<WalletInfo_Serialize, CommandError>(__TAURI_INVOKE("wallet_info")),
+	/**  The wallet's state and whether the system keyring can protect it (first-run screen). */
+	walletStatus: () => typedError<WalletStatus_Serialize, CommandError>(__TAURI_INVOKE("wallet_status")),
+	/**  First run: sets up the encrypted wallet and its first profile, and leaves it unlocked. */
+	initWallet: (kind: Protection, passphrase: string | null, profileName: string) => typedError<Profile, CommandError>(__TAURI_INVOKE("init_wallet", { kind, passphrase, profileName })),
+	/**  Unlocks with the keyring (no passphrase) or the passphrase. */
+	unlockWallet: (passphrase: string | null) => typedError<WalletInfo_Serialize, CommandError>(__TAURI_INVOKE("unlock_wallet", { passphrase })),
+	/**  Forgets the key: the wallet needs unlocking again. */
+	lockWallet: () => typedError<WalletInfo_Serialize, CommandError>(__TAURI_INVOKE("lock_wallet")),
+	/**  Changes the passphrase, or moves the key to or from the system keyring. */
+	changeProtection: (kind: Protection, passphrase: string | null) => typedError<WalletInfo_Serialize, CommandError>(__TAURI_INVOKE("change_protection", { kind, passphrase })),
+	listProfiles: () => typedError<Profile[], CommandError>(__TAURI_INVOKE("list_profiles")),
+	createProfile: (name: string) => typedError<Profile, CommandError>(__TAURI_INVOKE("create_profile", { name })),
+	renameProfile: (id: string, name: string) => typedError<Profile, CommandError>(__TAURI_INVOKE("rename_profile", { id, name })),
+	setDefaultProfile: (id: string) => typedError<Profile, CommandError>(__TAURI_INVOKE("set_default_profile", { id })),
+	/**  Deletes a profile; with credentials, only when `confirmed` (they move to the default profile). */
+	deleteProfile: (id: string, confirmed: boolean) => typedError<string | null, CommandError>(__TAURI_INVOKE("delete_profile", { id, confirmed })),
+	/**  Writes an encrypted backup to `path` (chosen by the learner in a save dialog). */
+	backupWallet: (path: string, passphrase: string) => typedError<number, CommandError>(__TAURI_INVOKE("backup_wallet", { path, passphrase })),
+	/**  Merges a backup file into the wallet. */
+	restoreWallet: (path: string, passphrase: string) => typedError<RestoreReport, CommandError>(__TAURI_INVOKE("restore_wallet", { path, passphrase })),
+	/**  Writes every credential as a plain (unencrypted) file into a new or empty folder. */
+	exportPlain: (folder: string) => typedError<ExportReport, CommandError>(__TAURI_INVOKE("export_plain", { folder })),
 };
 
 /* Types */
@@ -40,11 +62,42 @@ export type CommandError = {
 	message: string,
 };
 
+/**  What a plain export wrote. */
+export type ExportReport = {
+	folder: string,
+	credentialFiles: number,
+};
+
 /**  Whether opening the wallet created it or found it. */
 export type OpenOutcome = "created" | "opened";
 
+/**  A profile with its DIDs. */
+export type Profile = {
+	id: string,
+	name: string,
+	createdAt: string,
+	didKey: string,
+	didJwk: string,
+	isDefault: boolean,
+	credentialCount: number,
+};
+
+/**  What protects the wallet's key. */
+export type Protection = "keyring" | "passphrase";
+
+/**  What a restore merged. */
+export type RestoreReport = {
+	profilesAdded: number,
+	profilesPresent: number,
+	credentialsAdded: number,
+	credentialsPresent: number,
+};
+
 /**  The wallet's data folder, as the Settings page shows it. */
-export type WalletInfo = {
+export type WalletInfo = WalletInfo_Serialize | WalletInfo_Deserialize;
+
+/**  The wallet's data folder, as the Settings page shows it. */
+export type WalletInfo_Deserialize = {
 	dataDir: string,
 	outcome: OpenOutcome,
 	formatVersion: number,
@@ -55,6 +108,46 @@ export type WalletInfo = {
 	/**  Bytes. Sent as a JSON number (exact in JavaScript up to 8 PiB); typed `number` for TypeScript. */
 	sizeBytes: number,
 	fileCount: number,
+	state: WalletState,
+	protection?: Protection | null,
+};
+
+/**  The wallet's data folder, as the Settings page shows it. */
+export type WalletInfo_Serialize = {
+	dataDir: string,
+	outcome: OpenOutcome,
+	formatVersion: number,
+	walletId: string,
+	/**  RFC 3339 date and time. */
+	createdAt: string,
+	createdBy: string,
+	/**  Bytes. Sent as a JSON number (exact in JavaScript up to 8 PiB); typed `number` for TypeScript. */
+	sizeBytes: number,
+	fileCount: number,
+	state: WalletState,
+	protection: Protection | null,
+};
+
+/**  Uninitialised (first run), locked, or unlocked. */
+export type WalletState = "uninitialized" | "locked" | "unlocked";
+
+/**  The wallet, plus whether a system keyring can be used here (for the first-run choice). */
+export type WalletStatus = WalletStatus_Serialize | WalletStatus_Deserialize;
+
+/**  The wallet, plus whether a system keyring can be used here (for the first-run choice). */
+export type WalletStatus_Deserialize = {
+	info: WalletInfo_Deserialize,
+	keyringAvailable: boolean,
+	/**  Why the keyring cannot be used, in the keyring library's words. */
+	keyringProblem?: string | null,
+};
+
+/**  The wallet, plus whether a system keyring can be used here (for the first-run choice). */
+export type WalletStatus_Serialize = {
+	info: WalletInfo_Serialize,
+	keyringAvailable: boolean,
+	/**  Why the keyring cannot be used, in the keyring library's words. */
+	keyringProblem: string | null,
 };
 
 /* Tauri Specta runtime */

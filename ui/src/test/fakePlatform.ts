@@ -1,0 +1,121 @@
+// An in-memory Platform for component tests: a tiny wallet state machine with profiles. The real shell is
+// exercised end to end in tests/e2e; this fake only lets components be tested in jsdom.
+
+import type { CommandError, Outcome, Platform, Profile, WalletInfo } from '../lib/ipc';
+
+export interface FakeOptions {
+  state?: WalletInfo['state'];
+  protection?: WalletInfo['protection'];
+  keyringAvailable?: boolean;
+  passphrase?: string;
+  statusError?: CommandError;
+}
+
+const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
+const fail = <T>(kind: string, message = kind): Outcome<T> => ({ ok: false, error: { kind, message } });
+
+export function fakePlatform(opts: FakeOptions = {}) {
+  let state = opts.state ?? 'unlocked';
+  let protection = opts.protection ?? (state === 'uninitialized' ? null : 'passphrase');
+  let passphrase = opts.passphrase ?? 'correct horse';
+  const profiles: Profile[] = [];
+  let n = 0;
+  const calls: string[] = [];
+
+  const info = (): WalletInfo => ({
+    dataDir: '/home/learner/.local/share/carnet',
+    outcome: 'opened',
+    formatVersion: 1,
+    walletId: '0e968f6f1356f38b69764d9017c35e8e',
+    createdAt: '2026-11-27T08:05:31Z',
+    createdBy: 'Carnet 0.1.0',
+    sizeBytes: 181,
+    fileCount: 1,
+    state,
+    protection,
+  });
+  const makeProfile = (name: string): Profile => {
+    n += 1;
+    return {
+      id: `p${n}`,
+      name,
+      createdAt: '2026-11-27T08:05:31Z',
+      didKey: `did:key:z6MkFake${n}${'x'.repeat(40)}`,
+      didJwk: `did:jwk:eyFake${n}`,
+      isDefault: profiles.length === 0,
+      credentialCount: 0,
+    };
+  };
+  const unlocked = <T>(run: () => Outcome<T>): Outcome<T> =>
+    state === 'unlocked' ? run() : fail('wallet.locked');
+
+  const platform: Platform = {
+    appInfo: async () => ({ version: '0.1.0', osLocale: 'en-CA' }),
+    walletInfo: async () => ok(info()),
+    walletStatus: async () => {
+      calls.push('walletStatus');
+      if (opts.statusError) return { ok: false, error: opts.statusError };
+      return ok({ info: info(), keyringAvailable: opts.keyringAvailable ?? false, keyringProblem: 'no Secret Service' });
+    },
+    initWallet: async (kind, pass, name) => {
+      calls.push(`initWallet:${kind}`);
+      if (kind === 'passphrase' && (pass ?? '').length < 8) return fail('vault.passphrase_too_short');
+      state = 'unlocked';
+      protection = kind;
+      passphrase = pass ?? '';
+      const p = makeProfile(name);
+      profiles.push(p);
+      return ok(p);
+    },
+    unlockWallet: async (pass) => {
+      calls.push('unlockWallet');
+      if (protection === 'passphrase' && pass !== passphrase) return fail('vault.wrong_passphrase', 'wrong passphrase');
+      state = 'unlocked';
+      return ok(info());
+    },
+    lockWallet: async () => {
+      state = 'locked';
+      return ok(info());
+    },
+    changeProtection: async (kind, pass) =>
+      unlocked(() => {
+        protection = kind;
+        if (pass) passphrase = pass;
+        return ok(info());
+      }),
+    listProfiles: async () => unlocked(() => ok(profiles.map((p) => ({ ...p })))),
+    createProfile: async (name) =>
+      unlocked(() => {
+        if (!name.trim()) return fail('profile.empty_name');
+        const p = makeProfile(name.trim());
+        profiles.push(p);
+        return ok(p);
+      }),
+    renameProfile: async (id, name) =>
+      unlocked(() => {
+        const p = profiles.find((x) => x.id === id);
+        if (!p) return fail('profile.not_found');
+        p.name = name;
+        return ok(p);
+      }),
+    setDefaultProfile: async (id) =>
+      unlocked(() => {
+        profiles.forEach((p) => (p.isDefault = p.id === id));
+        return ok(profiles.find((p) => p.id === id)!);
+      }),
+    deleteProfile: async (id) =>
+      unlocked(() => {
+        const i = profiles.findIndex((p) => p.id === id);
+        profiles.splice(i, 1);
+        return ok(null);
+      }),
+    backupWallet: async () => ok(4096),
+    restoreWallet: async () => ok({ profilesAdded: 1, profilesPresent: 0, credentialsAdded: 2, credentialsPresent: 0 }),
+    exportPlain: async (folder) => ok({ folder, credentialFiles: 0 }),
+    chooseSaveFile: async (name) => `/tmp/${name}`,
+    chooseFile: async () => '/tmp/backup.carnet-backup',
+    chooseFolder: async () => '/tmp/export',
+    copyText: async () => true,
+  };
+  return { platform, calls, profiles };
+}

@@ -1,0 +1,180 @@
+//! Credentials as the wallet keeps them: the original bytes, verbatim, with the profile they belong to and
+//! where they came from. Parsing and verification build on these records (later issues); this module only
+//! stores, deduplicates (by a keyed hash of the bytes) and lists them.
+
+use std::collections::HashMap;
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+use crate::secret::random_array;
+use crate::store::{trees, BatchWrite, Store, StoreError};
+use crate::view::{AddOutcome, CredentialSummary};
+
+/// Largest credential Carnet stores, in bytes (a baked PNG with an embedded image stays well below).
+pub const MAX_CREDENTIAL_BYTES: usize = 5 * 1024 * 1024;
+
+/// Why a credential could not be stored or read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CredentialError {
+    #[error("the credential is empty")]
+    Empty,
+    #[error("the credential is {size} bytes; the limit is {max}")]
+    TooLarge { size: usize, max: usize },
+    #[error("no credential has the id {id}")]
+    NotFound { id: String },
+    #[error("no profile has the id {id}")]
+    UnknownProfile { id: String },
+    #[error("a credential record is malformed: {0}")]
+    Malformed(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+mod b64_bytes {
+    use super::*;
+    pub fn serialize<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&B64.encode(bytes))
+    }
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        B64.decode(text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A credential as stored (inside an encrypted record).
+#[derive(Serialize, Deserialize, Clone)]
+pub(crate) struct StoredCredential {
+    pub id: String,
+    #[serde(with = "b64_bytes")]
+    pub raw: Vec<u8>,
+    pub profile_id: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub added_at: OffsetDateTime,
+    /// Where it came from, in the learner's words or a file name.
+    pub source: String,
+}
+
+impl StoredCredential {
+    pub fn summary(&self) -> CredentialSummary {
+        CredentialSummary {
+            id: self.id.clone(),
+            profile_id: self.profile_id.clone(),
+            added_at: self.added_at,
+            source: self.source.clone(),
+            size_bytes: self.raw.len() as u64,
+            sha256: Sha256::digest(&self.raw)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+        }
+    }
+}
+
+pub(crate) fn new_id() -> Result<String, StoreError> {
+    let bytes: [u8; 16] = random_array()?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The writes that add `cred` and its duplicate-detection entry.
+pub(crate) fn insert_writes(store: &Store, cred: &StoredCredential) -> Result<[BatchWrite; 2], StoreError> {
+    Ok([
+        BatchWrite::put(trees::CREDENTIALS, cred.id.as_bytes().to_vec(), cred)?,
+        BatchWrite::put(
+            trees::CREDENTIAL_BY_HASH,
+            store.keyed_hash(&cred.raw).to_vec(),
+            &cred.id,
+        )?,
+    ])
+}
+
+/// The id of a stored credential with exactly these bytes, if any.
+pub(crate) fn find_duplicate(store: &Store, raw: &[u8]) -> Result<Option<String>, StoreError> {
+    store.get::<String>(trees::CREDENTIAL_BY_HASH, &store.keyed_hash(raw))
+}
+
+pub(crate) fn add(
+    store: &Store,
+    raw: &[u8],
+    profile_id: Option<&str>,
+    source: &str,
+    now: OffsetDateTime,
+) -> Result<AddOutcome, CredentialError> {
+    if raw.is_empty() {
+        return Err(CredentialError::Empty);
+    }
+    if raw.len() > MAX_CREDENTIAL_BYTES {
+        return Err(CredentialError::TooLarge {
+            size: raw.len(),
+            max: MAX_CREDENTIAL_BYTES,
+        });
+    }
+    if let Some(id) = find_duplicate(store, raw)? {
+        return Ok(AddOutcome::Duplicate { id });
+    }
+    if let Some(p) = profile_id {
+        if !store.contains(trees::PROFILES, p.as_bytes())? {
+            return Err(CredentialError::UnknownProfile { id: p.to_owned() });
+        }
+    }
+    let cred = StoredCredential {
+        id: new_id()?,
+        raw: raw.to_vec(),
+        profile_id: profile_id.map(str::to_owned),
+        added_at: now,
+        source: source.to_owned(),
+    };
+    store.write_batch(&insert_writes(store, &cred)?)?;
+    Ok(AddOutcome::Added { id: cred.id })
+}
+
+pub(crate) fn all(store: &Store) -> Result<Vec<StoredCredential>, StoreError> {
+    let mut all: Vec<StoredCredential> = store
+        .all(trees::CREDENTIALS)?
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect();
+    all.sort_by(|a, b| a.added_at.cmp(&b.added_at).then_with(|| a.id.cmp(&b.id)));
+    Ok(all)
+}
+
+pub(crate) fn get(store: &Store, id: &str) -> Result<StoredCredential, CredentialError> {
+    store
+        .get(trees::CREDENTIALS, id.as_bytes())?
+        .ok_or_else(|| CredentialError::NotFound { id: id.to_owned() })
+}
+
+pub(crate) fn counts_by_profile(store: &Store) -> Result<HashMap<String, usize>, StoreError> {
+    let mut counts = HashMap::new();
+    let (readable, _damaged) = store.all_readable::<StoredCredential>(trees::CREDENTIALS)?;
+    for c in readable {
+        if let Some(p) = c.profile_id {
+            *counts.entry(p).or_insert(0) += 1;
+        }
+    }
+    Ok(counts)
+}
+
+pub(crate) fn ids_for_profile(store: &Store, profile_id: &str) -> Result<Vec<String>, StoreError> {
+    Ok(all(store)?
+        .into_iter()
+        .filter(|c| c.profile_id.as_deref() == Some(profile_id))
+        .map(|c| c.id)
+        .collect())
+}
+
+pub(crate) fn reassign_write(store: &Store, id: &str, profile_id: &str) -> Result<BatchWrite, StoreError> {
+    let mut cred: StoredCredential =
+        store
+            .get(trees::CREDENTIALS, id.as_bytes())?
+            .ok_or_else(|| StoreError::Format {
+                tree: trees::CREDENTIALS,
+                detail: format!("{id} vanished"),
+            })?;
+    cred.profile_id = Some(profile_id.to_owned());
+    BatchWrite::put(trees::CREDENTIALS, id.as_bytes().to_vec(), &cred)
+}

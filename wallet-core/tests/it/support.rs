@@ -1,0 +1,54 @@
+//! Helpers shared by the integration tests: wallets with cheap key derivation, and file scanning.
+
+use std::path::{Path, PathBuf};
+
+use wallet_core::{KdfParams, NewProtection, Passphrase, Wallet};
+
+pub const PASS: &str = "correct horse battery";
+
+pub fn pass(s: &str) -> Passphrase {
+    Passphrase::new(s.to_owned())
+}
+
+/// A new wallet in `dir`, protected by [`PASS`] with test-only Argon2 costs, unlocked.
+pub fn new_wallet(dir: &Path) -> Wallet {
+    let mut w = Wallet::open_or_create(dir).unwrap();
+    w.init(NewProtection::Passphrase(
+        pass(PASS),
+        KdfParams::INSECURE_FOR_TESTS,
+    ))
+    .unwrap();
+    w
+}
+
+pub fn reopen(dir: &Path) -> Wallet {
+    let mut w = Wallet::open_or_create(dir).unwrap();
+    w.unlock(Some(&pass(PASS))).unwrap();
+    w
+}
+
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                pending.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// A snapshot of every file's bytes under a folder, to prove that an operation changed nothing.
+pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut all: Vec<_> = files_under(dir)
+        .into_iter()
+        .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
+        .collect();
+    all.sort();
+    all
+}
