@@ -213,9 +213,17 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Export(args) => {
-            eprintln!("Warning: the exported files are NOT encrypted. Anyone who can read that folder can read them.");
-            if !args.yes && !secrets::confirm("Export anyway?")? {
-                bail!("export cancelled (pass --yes to confirm without a prompt)");
+            const WARNING: &str = "the exported files are NOT encrypted: anyone who can read that folder can read them";
+            if !args.yes {
+                if !secrets::interactive() {
+                    bail!("export cancelled: {WARNING} (pass --yes to confirm)");
+                }
+                eprintln!("Warning: {WARNING}.");
+                if !secrets::confirm("Export anyway?")? {
+                    bail!("export cancelled");
+                }
+            } else {
+                eprintln!("Warning: {WARNING}.");
             }
             let wallet = open_unlocked(&ctx)?;
             let report = wallet.export_plain(&args.out)?;

@@ -36,6 +36,11 @@ pub fn passphrase(
     Ok(Passphrase::new(first))
 }
 
+/// Whether there is a terminal to ask questions on.
+pub fn interactive() -> bool {
+    std::io::stdin().is_terminal()
+}
+
 /// Asks a yes/no question on the terminal; `false` without a terminal.
 pub fn confirm(question: &str) -> Result<bool> {
     if !std::io::stdin().is_terminal() {

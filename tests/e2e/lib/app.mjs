@@ -81,8 +81,8 @@ export function waitForExit(child, timeoutMs) {
  * @param {string} name  used to name log files in the artifacts folder
  * @param {Record<string,string>} extraEnv
  */
-export async function launchApp(name, extraEnv = {}) {
-  const { home, env } = isolatedEnv(extraEnv);
+export async function launchApp(name, extraEnv = {}, { onboard = true, home: reuseHome = null } = {}) {
+  const { home, env } = reuseHome ?? isolatedEnv(extraEnv);
   const port = await freePort();
   const nativePort = await freePort();
   const log = createWriteStream(join(ARTIFACTS, `${name}.tauri-driver.log`));
@@ -106,12 +106,16 @@ export async function launchApp(name, extraEnv = {}) {
   });
   // The page loads after the session starts: every element lookup waits up to 15 s for it.
   await browser.setTimeout({ implicit: 15_000 });
-  await browser.$('nav a[data-nav="portfolio"]').waitForExist({ timeout: 60_000 });
+  if (onboard) {
+    await createWallet(browser);
+    await browser.$('nav a[data-nav="portfolio"]').waitForExist({ timeout: 60_000 });
+  }
 
   return {
     browser,
     home,
     env,
+    reuse: { home, env },
     dataDir: env.CARNET_DATA_DIR,
     async screenshot(file) {
       await browser.saveScreenshot(join(ARTIFACTS, file));
@@ -126,6 +130,17 @@ export async function launchApp(name, extraEnv = {}) {
       }
     },
   };
+}
+
+export const PASSPHRASE = 'correct horse battery';
+
+/** The first-run screen: passphrase protection (deterministic on any machine), default first profile. */
+export async function createWallet(browser, passphrase = PASSPHRASE) {
+  await browser.$('[data-testid="create-wallet"]').waitForExist({ timeout: 60_000 });
+  await browser.$('[data-testid="choose-passphrase"]').click();
+  await browser.$('#onboarding-pass-1').setValue(passphrase);
+  await browser.$('#onboarding-pass-2').setValue(passphrase);
+  await browser.$('[data-testid="create-wallet"]').click();
 }
 
 /** Clicks a navigation entry and waits until its view's heading shows `title`. */
