@@ -10,8 +10,9 @@ die() { printf 'carnet: %s\n' "$*" >&2; exit 1; }
 # Debian packages the desktop app needs to build and run (Tauri 2 on Linux).
 APP_PACKAGES=(libwebkit2gtk-4.1-dev build-essential file pkg-config libssl-dev librsvg2-dev
   libayatana-appindicator3-dev libxdo-dev)
-# Extra packages for the tests: a virtual display, the WebKit WebDriver, a D-Bus session, screenshots.
-TEST_PACKAGES=(xvfb xauth webkit2gtk-driver dbus dbus-x11 x11-utils imagemagick)
+# Extra packages for the tests: a virtual display, the WebKit WebDriver, a D-Bus session, a Secret Service
+# (gnome-keyring) for the keyring tests, screenshots.
+TEST_PACKAGES=(xvfb xauth webkit2gtk-driver dbus dbus-x11 x11-utils imagemagick gnome-keyring libsecret-tools)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"

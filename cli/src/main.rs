@@ -213,7 +213,8 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Export(args) => {
-            const WARNING: &str = "the exported files are NOT encrypted: anyone who can read that folder can read them";
+            const WARNING: &str =
+                "the exported files are NOT encrypted: anyone who can read that folder can read them";
             if !args.yes {
                 if !secrets::interactive() {
                     bail!("export cancelled: {WARNING} (pass --yes to confirm)");

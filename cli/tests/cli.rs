@@ -77,7 +77,10 @@ fn info_text_is_readable() {
     let out = carnet(&["info", "--data-dir", tmp.path().to_str().unwrap()], &[]);
     assert!(out.status.success());
     let text = stdout(&out);
-    assert!(text.starts_with("Carnet wallet (new wallet folder created)"), "{text}");
+    assert!(
+        text.starts_with("Carnet wallet (new wallet folder created)"),
+        "{text}"
+    );
     assert!(text.contains("not set up yet"), "{text}");
     assert!(text.contains("format      1"), "{text}");
 }
@@ -187,11 +190,18 @@ fn json(out: &Output) -> serde_json::Value {
 }
 
 fn init(dir: &Path) {
-    let out = carnet_with(&["init", "--profile", "Personnel", "--json"], dir, &[("CARNET_PASSPHRASE", PASS)]);
+    let out = carnet_with(
+        &["init", "--profile", "Personnel", "--json"],
+        dir,
+        &[("CARNET_PASSPHRASE", PASS)],
+    );
     let v = json(&out);
     assert_eq!(v["wallet"]["state"], "unlocked");
     assert_eq!(v["wallet"]["protection"], "passphrase");
-    assert!(v["profile"]["did_key"].as_str().unwrap().starts_with("did:key:z6Mk"));
+    assert!(v["profile"]["did_key"]
+        .as_str()
+        .unwrap()
+        .starts_with("did:key:z6Mk"));
 }
 
 #[test]
@@ -199,8 +209,16 @@ fn init_without_a_keyring_says_so_and_uses_the_passphrase() {
     let tmp = tempfile::tempdir().unwrap();
     let out = carnet_with(&["init"], tmp.path(), &[("CARNET_PASSPHRASE", PASS)]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("No system keyring is available"), "{}", stderr(&out));
-    assert!(stdout(&out).contains("protected by a passphrase"), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("No system keyring is available"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("protected by a passphrase"),
+        "{}",
+        stdout(&out)
+    );
     // A second init is refused.
     let again = carnet_with(&["init"], tmp.path(), &[("CARNET_PASSPHRASE", PASS)]);
     assert_one_line_error(&again, "already set up");
@@ -223,9 +241,17 @@ fn unlock_checks_the_passphrase() {
     init(tmp.path());
     let ok = carnet_with(&["unlock"], tmp.path(), &[("CARNET_PASSPHRASE", PASS)]);
     assert!(ok.status.success(), "{}", stderr(&ok));
-    let bad = carnet_with(&["unlock"], tmp.path(), &[("CARNET_PASSPHRASE", "nope nope nope")]);
+    let bad = carnet_with(
+        &["unlock"],
+        tmp.path(),
+        &[("CARNET_PASSPHRASE", "nope nope nope")],
+    );
     assert_one_line_error(&bad, "wrong passphrase");
-    let from_named_var = carnet_with(&["unlock", "--passphrase-env", "MY_SECRET"], tmp.path(), &[("MY_SECRET", PASS)]);
+    let from_named_var = carnet_with(
+        &["unlock", "--passphrase-env", "MY_SECRET"],
+        tmp.path(),
+        &[("MY_SECRET", PASS)],
+    );
     assert!(from_named_var.status.success(), "{}", stderr(&from_named_var));
     let locked = carnet_with(&["lock"], tmp.path(), &[]);
     assert!(stdout(&locked).contains("nothing stays unlocked"));
@@ -236,19 +262,45 @@ fn profiles_from_the_command_line() {
     let tmp = tempfile::tempdir().unwrap();
     init(tmp.path());
     let env = [("CARNET_PASSPHRASE", PASS)];
-    let work = json(&carnet_with(&["profile", "new", "Travail", "--json"], tmp.path(), &env));
+    let work = json(&carnet_with(
+        &["profile", "new", "Travail", "--json"],
+        tmp.path(),
+        &env,
+    ));
     assert_eq!(work["is_default"], false);
-    json(&carnet_with(&["profile", "rename", "Travail", "Emploi", "--json"], tmp.path(), &env));
-    json(&carnet_with(&["profile", "default", "Emploi", "--json"], tmp.path(), &env));
+    json(&carnet_with(
+        &["profile", "rename", "Travail", "Emploi", "--json"],
+        tmp.path(),
+        &env,
+    ));
+    json(&carnet_with(
+        &["profile", "default", "Emploi", "--json"],
+        tmp.path(),
+        &env,
+    ));
     let list = json(&carnet_with(&["profile", "list", "--json"], tmp.path(), &env));
-    let names: Vec<(&str, bool)> =
-        list.as_array().unwrap().iter().map(|p| (p["name"].as_str().unwrap(), p["is_default"].as_bool().unwrap())).collect();
+    let names: Vec<(&str, bool)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["name"].as_str().unwrap(), p["is_default"].as_bool().unwrap()))
+        .collect();
     assert_eq!(names, [("Personnel", false), ("Emploi", true)]);
     // Without a terminal and without --yes, deleting is refused.
     let refused = carnet_with(&["profile", "delete", "Emploi"], tmp.path(), &env);
     assert_one_line_error(&refused, "not deleted");
-    json(&carnet_with(&["profile", "delete", "Emploi", "--yes", "--json"], tmp.path(), &env));
-    assert_eq!(json(&carnet_with(&["profile", "list", "--json"], tmp.path(), &env)).as_array().unwrap().len(), 1);
+    json(&carnet_with(
+        &["profile", "delete", "Emploi", "--yes", "--json"],
+        tmp.path(),
+        &env,
+    ));
+    assert_eq!(
+        json(&carnet_with(&["profile", "list", "--json"], tmp.path(), &env))
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[test]
@@ -257,19 +309,43 @@ fn backup_restore_and_export_from_the_command_line() {
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     init(&a);
     init(&b);
-    let env = [("CARNET_PASSPHRASE", PASS), ("CARNET_BACKUP_PASSPHRASE", "backup passphrase")];
+    let env = [
+        ("CARNET_PASSPHRASE", PASS),
+        ("CARNET_BACKUP_PASSPHRASE", "backup passphrase"),
+    ];
     let file = tmp.path().join("a.carnet-backup");
-    let written = json(&carnet_with(&["backup", "--out", file.to_str().unwrap(), "--json"], &a, &env));
+    let written = json(&carnet_with(
+        &["backup", "--out", file.to_str().unwrap(), "--json"],
+        &a,
+        &env,
+    ));
     assert!(written["size_bytes"].as_u64().unwrap() > 100);
-    let first = json(&carnet_with(&["restore", file.to_str().unwrap(), "--json"], &b, &env));
+    let first = json(&carnet_with(
+        &["restore", file.to_str().unwrap(), "--json"],
+        &b,
+        &env,
+    ));
     assert_eq!(first["profiles_added"], 1);
-    let second = json(&carnet_with(&["restore", file.to_str().unwrap(), "--json"], &b, &env));
-    assert_eq!((second["profiles_added"].as_u64(), second["profiles_present"].as_u64()), (Some(0), Some(1)));
+    let second = json(&carnet_with(
+        &["restore", file.to_str().unwrap(), "--json"],
+        &b,
+        &env,
+    ));
+    assert_eq!(
+        (
+            second["profiles_added"].as_u64(),
+            second["profiles_present"].as_u64()
+        ),
+        (Some(0), Some(1))
+    );
 
     let wrong = carnet_with(
         &["restore", file.to_str().unwrap()],
         &b,
-        &[("CARNET_PASSPHRASE", PASS), ("CARNET_BACKUP_PASSPHRASE", "not it at all")],
+        &[
+            ("CARNET_PASSPHRASE", PASS),
+            ("CARNET_BACKUP_PASSPHRASE", "not it at all"),
+        ],
     );
     assert_one_line_error(&wrong, "wrong passphrase for this backup");
 
@@ -277,7 +353,11 @@ fn backup_restore_and_export_from_the_command_line() {
     let refused = carnet_with(&["export", "--out", out_dir.to_str().unwrap()], &a, &env);
     assert_one_line_error(&refused, "NOT encrypted");
     assert!(!out_dir.exists());
-    let exported = carnet_with(&["export", "--out", out_dir.to_str().unwrap(), "--yes", "--json"], &a, &env);
+    let exported = carnet_with(
+        &["export", "--out", out_dir.to_str().unwrap(), "--yes", "--json"],
+        &a,
+        &env,
+    );
     assert!(exported.status.success(), "{}", stderr(&exported));
     assert!(stderr(&exported).contains("NOT encrypted"));
     assert!(out_dir.join("manifest.json").is_file());
@@ -294,7 +374,10 @@ fn a_wallet_open_elsewhere_is_refused_with_a_clear_message() {
 
 /// Holds the wallet's process lock the way a running app does, from another process.
 fn wallet_core_holder(dir: &Path) -> HeldLock {
-    let file = std::fs::OpenOptions::new().write(true).open(dir.join("carnet.lock")).unwrap();
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(dir.join("carnet.lock"))
+        .unwrap();
     file.lock().unwrap();
     HeldLock(file)
 }
