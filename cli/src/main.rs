@@ -311,7 +311,7 @@ fn init(ctx: &Ctx, args: InitArgs) -> Result<()> {
     }
     let use_keyring = if args.keyring {
         true
-    } else if args.passphrase {
+    } else if args.passphrase || ctx.passphrase_env.is_some() {
         false
     } else {
         match wallet_core::keyring_status() {

@@ -49,7 +49,7 @@ describe('first run and lock screen', () => {
     await browser.$('nav a[data-nav="profiles"]').waitForExist({ timeout: 60_000 });
     const header = JSON.parse(readFileSync(join(app.dataDir, 'carnet-wallet.json'), 'utf8'));
     assert.equal(header.vault.protection.kind, 'passphrase');
-    assert.equal(header.vault.protection.params.m_cost_kib, 65536);
+    assert.equal(header.vault.protection.params.m_cost_kib, 131072);
     await goTo(browser, 'profiles', 'Profiles');
     await browser.$('[data-testid="did-key"]').waitForExist();
     assert.equal(await browser.$('[data-testid="profile-name"]').getText(), 'Personal');

@@ -130,6 +130,6 @@ fn unlocking_with_the_default_costs_takes_a_measurable_time() {
     drop(w);
     let header: serde_json::Value =
         serde_json::from_slice(&std::fs::read(tmp.path().join("carnet-wallet.json")).unwrap()).unwrap();
-    assert_eq!(header["vault"]["protection"]["params"]["m_cost_kib"], 65536);
-    assert_eq!(header["vault"]["protection"]["params"]["t_cost"], 3);
+    assert_eq!(header["vault"]["protection"]["params"]["m_cost_kib"], 131072);
+    assert_eq!(header["vault"]["protection"]["params"]["t_cost"], 5);
 }
