@@ -10,13 +10,17 @@ LOGS="$ROOT/tests/artifacts/logs"
 mkdir -p "$LOGS"
 started=$(date +%s)
 step() { say "[$(( $(date +%s) - started ))s] $*"; }
-# Runs a step, keeping its output in a log for the summary; a failing step ends the run with its name.
+# Desktop-session chatter from the private D-Bus session (portals, accessibility bus, keyring daemon, PipeWire)
+# that says nothing about Carnet: kept in the logs, left off the screen.
+NOISE='dbus-daemon\[|xdg-desktop-portal|Gtk-WARNING|SpiRegistry|GNOME_KEYRING|pw\.conf|max threads value|^\s*$'
+# Runs a step, keeping its full output in a log for the summary; a failing step ends the run with its name.
 run_logged() {
   local name=$1; shift
-  if ! "$@" 2>&1 | tee "$LOGS/$name.log"; then
+  if ! "$@" 2>&1 | tee "$LOGS/$name.log" | { grep -vE "$NOISE" || true; }; then
     die "step '$name' failed (log: tests/artifacts/logs/$name.log)"
   fi
 }
+export NO_AT_BRIDGE=1
 
 step "set-up"
 ensure_toolchains

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod credentials;
 pub mod datadir;
 pub mod did;
+pub mod import;
 pub mod keys;
 pub mod profiles;
 pub mod secret;

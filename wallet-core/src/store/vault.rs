@@ -261,15 +261,16 @@ mod tests {
         Passphrase::new(s.to_owned())
     }
 
+    /// `key` wrapped for wallet "w1" under the passphrase "correct horse", with cheap test costs.
+    fn wrapped(key: &SymmetricKey) -> VaultHeader {
+        let protection = NewProtection::Passphrase(pass("correct horse"), KdfParams::INSECURE_FOR_TESTS);
+        wrap(key, "w1", &protection).unwrap()
+    }
+
     #[test]
     fn passphrase_wrap_round_trip() {
         let key = SymmetricKey::generate().unwrap();
-        let header = wrap(
-            &key,
-            "w1",
-            &NewProtection::Passphrase(pass("correct horse"), KdfParams::INSECURE_FOR_TESTS),
-        )
-        .unwrap();
+        let header = wrapped(&key);
         let back = unwrap(&header, "w1", Some(&pass("correct horse"))).unwrap();
         assert_eq!(back.as_bytes(), key.as_bytes());
     }
@@ -277,12 +278,7 @@ mod tests {
     #[test]
     fn wrong_or_missing_passphrase_is_named() {
         let key = SymmetricKey::generate().unwrap();
-        let header = wrap(
-            &key,
-            "w1",
-            &NewProtection::Passphrase(pass("correct horse"), KdfParams::INSECURE_FOR_TESTS),
-        )
-        .unwrap();
+        let header = wrapped(&key);
         assert!(matches!(
             unwrap(&header, "w1", Some(&pass("wrong horse!"))),
             Err(VaultError::WrongPassphrase)
@@ -330,12 +326,7 @@ mod tests {
     #[test]
     fn header_serializes_with_a_kind_tag() {
         let key = SymmetricKey::generate().unwrap();
-        let header = wrap(
-            &key,
-            "w1",
-            &NewProtection::Passphrase(pass("correct horse"), KdfParams::INSECURE_FOR_TESTS),
-        )
-        .unwrap();
+        let header = wrapped(&key);
         let json = serde_json::to_value(&header).unwrap();
         assert_eq!(json["protection"]["kind"], "passphrase");
         assert_eq!(json["protection"]["params"]["m_cost_kib"], 64);

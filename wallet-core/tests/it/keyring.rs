@@ -19,6 +19,16 @@ fn keyring_or_skip() -> bool {
     }
 }
 
+/// The keyring account named in the wallet header.
+fn keyring_account(dir: &std::path::Path) -> String {
+    let header: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("carnet-wallet.json")).unwrap()).unwrap();
+    header["vault"]["protection"]["account"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 #[test]
 fn a_wallet_protected_by_the_system_keyring() {
     if !keyring_or_skip() {
@@ -38,12 +48,7 @@ fn a_wallet_protected_by_the_system_keyring() {
     assert_eq!(w.profiles().unwrap()[0].id, p.id);
 
     // Switch to a passphrase: the keyring entry is removed, and the passphrase unlocks.
-    let header: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(tmp.path().join("carnet-wallet.json")).unwrap()).unwrap();
-    let account = header["vault"]["protection"]["account"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let account = keyring_account(tmp.path());
     w.change_protection(NewProtection::Passphrase(
         pass("now a passphrase"),
         KdfParams::INSECURE_FOR_TESTS,
@@ -62,12 +67,7 @@ fn a_wallet_protected_by_the_system_keyring() {
     // And back to the keyring; then remove the entry to show what a lost keyring looks like.
     w.change_protection(NewProtection::Keyring).unwrap();
     drop(w);
-    let header: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(tmp.path().join("carnet-wallet.json")).unwrap()).unwrap();
-    let account = header["vault"]["protection"]["account"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let account = keyring_account(tmp.path());
     keyring::Entry::new("Carnet", &account)
         .unwrap()
         .delete_credential()

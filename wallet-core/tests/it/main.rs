@@ -5,6 +5,7 @@ mod backup;
 mod corruption;
 mod crash;
 mod disk_full;
+mod import;
 mod keyring;
 mod profiles;
 mod support;

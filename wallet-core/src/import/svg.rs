@@ -1,0 +1,145 @@
+//! Baked SVG badges: `<openbadges:credential>` (Open Badges 3.0: JSON in CDATA, or a JWT in `verify`) and
+//! `<openbadges:assertion>` (2.0: `verify` = JWS or URL, or JSON content). Parsed with quick-xml as a plain
+//! stream: a document type declaration is refused outright and no entity other than XML's five predefined
+//! ones and character references is ever expanded, so billion-laughs and XXE files are errors, not hazards.
+
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
+use quick_xml::NsReader;
+
+use super::{classify_text, Container, Extracted};
+
+const OB3_NS: &str = "https://purl.imsglobal.org/ob/v3p0";
+const OB2_NS: &str = "http://openbadges.org";
+
+/// Why an SVG gave no credential.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SvgError {
+    #[error("the SVG is not well-formed XML: {0}")]
+    Malformed(String),
+    /// DTDs are where entity bombs and external-entity attacks live; badges never need one.
+    #[error("the SVG declares a document type (DTD); Carnet refuses DTDs in badges")]
+    Dtd,
+    #[error("the SVG uses the entity '&{0};', which Carnet does not expand")]
+    Entity(String),
+    #[error("this SVG image carries no badge (no openbadges:credential or openbadges:assertion element)")]
+    NotBaked,
+    #[error("this SVG image carries {count} badge elements; a baked badge has exactly one")]
+    SeveralBadges { count: usize },
+    #[error("the badge element '{element}' holds no recognisable credential")]
+    BadPayload { element: &'static str },
+}
+
+fn predefined(name: &str) -> Option<char> {
+    Some(match name {
+        "lt" => '<',
+        "gt" => '>',
+        "amp" => '&',
+        "apos" => '\'',
+        "quot" => '"',
+        _ => return None,
+    })
+}
+
+pub(crate) fn extract(bytes: &[u8]) -> Result<Extracted, SvgError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| SvgError::Malformed(e.to_string()))?;
+    let mut reader = NsReader::from_str(text);
+    let malformed = |e: &dyn std::fmt::Display| SvgError::Malformed(e.to_string());
+
+    let mut found: Vec<(&'static str, String)> = Vec::new();
+    // Inside a badge element: which one, its `verify` attribute, and the text gathered so far.
+    let mut current: Option<(&'static str, Option<String>, String)> = None;
+    loop {
+        let (ns, event) = reader.read_resolved_event().map_err(|e| malformed(&e))?;
+        let badge_element = |local: &str| -> Option<&'static str> {
+            match (&ns, local) {
+                (ResolveResult::Bound(n), "credential") if n.as_ref() == OB3_NS => {
+                    Some("openbadges:credential")
+                }
+                (ResolveResult::Bound(n), "assertion") if n.as_ref() == OB2_NS => {
+                    Some("openbadges:assertion")
+                }
+                _ => None,
+            }
+        };
+        match event {
+            Event::DocType(_) => return Err(SvgError::Dtd),
+            Event::Start(e) if current.is_none() => {
+                if let Some(element) = badge_element(e.local_name().as_ref()) {
+                    current = Some((element, verify_attribute(&e)?, String::new()));
+                }
+            }
+            Event::Empty(e) if current.is_none() => {
+                // A self-closing <openbadges:credential verify="…"/>.
+                if let Some(element) = badge_element(e.local_name().as_ref()) {
+                    found.push((element, verify_attribute(&e)?.unwrap_or_default()));
+                }
+            }
+            Event::Text(t) => {
+                if let Some((_, _, buf)) = current.as_mut() {
+                    buf.push_str(&t.xml10_content());
+                }
+            }
+            Event::CData(c) => {
+                if let Some((_, _, buf)) = current.as_mut() {
+                    buf.push_str(&c.into_inner());
+                }
+            }
+            Event::GeneralRef(r) => {
+                let name = r.into_inner().into_owned();
+                let ch = if let Some(number) = name.strip_prefix('#') {
+                    let code = match number.strip_prefix('x') {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                        None => number.parse::<u32>().ok(),
+                    };
+                    code.and_then(char::from_u32)
+                        .ok_or_else(|| SvgError::Entity(name.clone()))?
+                } else {
+                    predefined(&name).ok_or_else(|| SvgError::Entity(name.clone()))?
+                };
+                if let Some((_, _, buf)) = current.as_mut() {
+                    buf.push(ch);
+                }
+            }
+            Event::End(e) if current.is_some() && badge_element(e.local_name().as_ref()).is_some() => {
+                if let Some((element, verify, buf)) = current.take() {
+                    found.push((element, verify.unwrap_or(buf)));
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if current.is_some() {
+        return Err(SvgError::Malformed("the badge element is not closed".into()));
+    }
+    match found.len() {
+        0 => Err(SvgError::NotBaked),
+        1 => {
+            let (element, text) = found.remove(0);
+            let payload = classify_text(&text).ok_or(SvgError::BadPayload { element })?;
+            let baked_as = Some(element);
+            Ok(Extracted {
+                container: Container::Svg,
+                payload,
+                baked_as,
+            })
+        }
+        count => Err(SvgError::SeveralBadges { count }),
+    }
+}
+
+fn verify_attribute(e: &quick_xml::events::BytesStart<'_>) -> Result<Option<String>, SvgError> {
+    match e
+        .try_get_attribute("verify")
+        .map_err(|e| SvgError::Malformed(e.to_string()))?
+    {
+        Some(a) => Ok(Some(
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|e| SvgError::Malformed(e.to_string()))?
+                .into_owned(),
+        )),
+        None => Ok(None),
+    }
+}

@@ -1,0 +1,260 @@
+//! Extraction against real files: the bakery samples in ../shared/standards/baked and every case of the peer
+//! corpus in ../shared/fixtures/peer-corpus (its manifest drives the loop).
+
+use std::path::PathBuf;
+
+use wallet_core::import::{extract, png::PngError, svg::SvgError, Container, ImportError, Limits, Payload};
+
+fn shared() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared");
+    assert!(
+        dir.is_dir(),
+        "../shared (beside the repository) is needed by these tests: {}",
+        dir.display()
+    );
+    dir
+}
+
+fn read(rel: &str) -> Vec<u8> {
+    std::fs::read(shared().join(rel)).unwrap()
+}
+
+fn ok(rel: &str) -> wallet_core::import::Extracted {
+    extract(&read(rel), &Limits::default()).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn err(rel: &str) -> ImportError {
+    match extract(&read(rel), &Limits::default()) {
+        Ok(e) => panic!("{rel} should not extract, got {e:?}"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn ob3_baked_badges() {
+    let png = ok("fixtures/peer-corpus/ob3-baked-jsonld.png");
+    assert_eq!(
+        (png.container, png.baked_as),
+        (Container::Png, Some("openbadgecredential"))
+    );
+    let Payload::Json(json) = &png.payload else {
+        panic!("{:?}", png.payload)
+    };
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert!(
+        v["type"].to_string().contains("OpenBadgeCredential")
+            || v["type"].to_string().contains("AchievementCredential")
+    );
+
+    assert!(matches!(
+        ok("fixtures/peer-corpus/ob3-baked-jwt.png").payload,
+        Payload::Jwt(_)
+    ));
+    let svg = ok("fixtures/peer-corpus/ob3-baked-jsonld.svg");
+    assert_eq!(
+        (svg.container, svg.baked_as),
+        (Container::Svg, Some("openbadges:credential"))
+    );
+    assert!(matches!(svg.payload, Payload::Json(_)));
+    assert!(matches!(
+        ok("fixtures/peer-corpus/ob3-baked-jwt.svg").payload,
+        Payload::Jwt(_)
+    ));
+}
+
+#[test]
+fn ob2_baked_badges() {
+    assert!(matches!(
+        ok("fixtures/peer-corpus/ob2-signed-baked.png").payload,
+        Payload::Jwt(_)
+    ));
+    assert!(matches!(
+        ok("fixtures/peer-corpus/ob2-signed-baked.svg").payload,
+        Payload::Jwt(_)
+    ));
+    // Hosted assertions extract (as JSON or a URL); verifying them needs the network.
+    assert_eq!(
+        ok("fixtures/peer-corpus/ob2-hosted-baked.png").baked_as,
+        Some("openbadges")
+    );
+    assert_eq!(
+        ok("fixtures/peer-corpus/ob2-hosted-baked.svg").baked_as,
+        Some("openbadges:assertion")
+    );
+    let heart = ok("standards/baked/concentricsky-openbadges-bakery/baked_heart.png");
+    assert_eq!(heart.baked_as, Some("openbadges"));
+    let example = ok("standards/baked/concentricsky-openbadges-bakery/baked_example.svg");
+    assert_eq!(
+        example.payload,
+        Payload::Url("https://example.org/assertion.json".into())
+    );
+    assert_eq!(
+        ok("standards/baked/mozilla-openbadges-bakery/baked.svg").payload,
+        Payload::Url("http://example.org".into())
+    );
+}
+
+#[test]
+fn unbaked_images_say_so() {
+    for f in [
+        "standards/baked/concentricsky-openbadges-bakery/public_domain_heart.png",
+        "standards/baked/mozilla-openbadges-bakery/unbaked.png",
+        "fixtures/peer-corpus/neg-png-no-badge.png",
+    ] {
+        assert!(matches!(err(f), ImportError::Png(PngError::NotBaked)), "{f}");
+    }
+    for f in [
+        "standards/baked/concentricsky-openbadges-bakery/unbaked_example.svg",
+        "standards/baked/mozilla-openbadges-bakery/unbaked.svg",
+    ] {
+        assert!(matches!(err(f), ImportError::Svg(SvgError::NotBaked)), "{f}");
+    }
+}
+
+#[test]
+fn hostile_and_broken_files_are_named_errors() {
+    assert!(matches!(
+        err("fixtures/peer-corpus/neg-png-bad-crc.png"),
+        ImportError::Png(PngError::Damaged(_))
+    ));
+    assert!(matches!(
+        err("fixtures/peer-corpus/neg-png-truncated.png"),
+        ImportError::Png(PngError::Damaged(_))
+    ));
+    assert!(matches!(
+        err("fixtures/peer-corpus/neg-png-duplicate-itxt.png"),
+        ImportError::Png(PngError::SeveralBadges { count: 2 })
+    ));
+    assert!(matches!(
+        err("fixtures/peer-corpus/neg-oversize-6mb.png"),
+        ImportError::TooLarge { .. }
+    ));
+    assert!(matches!(
+        err("fixtures/peer-corpus/neg-svg-billion-laughs.svg"),
+        ImportError::Svg(SvgError::Dtd)
+    ));
+    assert!(matches!(
+        err("fixtures/peer-corpus/neg-svg-xxe.svg"),
+        ImportError::Svg(SvgError::Dtd)
+    ));
+}
+
+#[test]
+fn undeclared_entities_are_never_expanded() {
+    let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"><openbadges:credential>&xxe;</openbadges:credential></svg>"#;
+    assert!(
+        matches!(extract(svg, &Limits::default()), Err(ImportError::Svg(SvgError::Entity(name))) if name == "xxe")
+    );
+    let escaped = br#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"><openbadges:credential>{&quot;a&quot;:&#49;}</openbadges:credential></svg>"#;
+    assert_eq!(
+        extract(escaped, &Limits::default()).unwrap().payload,
+        Payload::Json("{\"a\":1}".into())
+    );
+}
+
+/// A 1×1 PNG with one extra chunk spliced in before IEND.
+fn png_with_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut bytes, 1, 1);
+        enc.set_color(png::ColorType::Grayscale);
+        let mut w = enc.write_header().unwrap();
+        w.write_image_data(&[0]).unwrap();
+    }
+    let iend = bytes.len() - 12;
+    let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
+    chunk.extend_from_slice(kind);
+    chunk.extend_from_slice(data);
+    let mut crc = flate2::Crc::new();
+    crc.update(&chunk[4..]);
+    chunk.extend_from_slice(&crc.sum().to_be_bytes());
+    bytes.splice(iend..iend, chunk);
+    bytes
+}
+
+fn zlib(text: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(text.as_bytes()).unwrap();
+    enc.finish().unwrap()
+}
+
+#[test]
+fn a_compressed_badge_chunk_is_inflated_within_bounds() {
+    let credential = format!(
+        "{{\"type\":[\"VerifiableCredential\"],\"pad\":\"{}\"}}",
+        "a".repeat(200_000)
+    );
+    // iTXt: keyword NUL, compression flag 1, method 0, empty language tag NUL, empty translated keyword NUL, zlib text.
+    let mut data = b"openbadgecredential\0\x01\x00\0\0".to_vec();
+    data.extend(zlib(&credential));
+    let bytes = png_with_chunk(b"iTXt", &data);
+    assert!(
+        bytes.len() < 10_000,
+        "the chunk is compressed ({} bytes)",
+        bytes.len()
+    );
+    let e = extract(&bytes, &Limits::default()).unwrap();
+    assert!(
+        e.payload == Payload::Json(credential.clone()),
+        "inflated text differs"
+    );
+    let tight = Limits {
+        max_inflated_bytes: 1_000,
+        ..Limits::default()
+    };
+    let r = extract(&bytes, &tight).map(|e| e.baked_as);
+    assert!(
+        matches!(r, Err(ImportError::Png(PngError::InflatesTooMuch { max: 1_000 }))),
+        "{r:?}"
+    );
+
+    // The legacy compressed form for Open Badges 2.0: zTXt 'openbadges', method 0.
+    let mut data = b"openbadges\0\x00".to_vec();
+    data.extend(zlib("https://example.org/assertions/42"));
+    let e = extract(&png_with_chunk(b"zTXt", &data), &Limits::default()).unwrap();
+    assert_eq!(
+        e.payload,
+        Payload::Url("https://example.org/assertions/42".into())
+    );
+}
+
+#[test]
+fn a_zip_bomb_in_a_badge_chunk_stops_at_the_limit() {
+    // 1 GiB of zeros compresses to about 1 MiB; inflation must stop right after the 5 MiB limit.
+    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let zeros = vec![b'0'; 1 << 20];
+    for _ in 0..64 {
+        std::io::Write::write_all(&mut enc, &zeros).unwrap();
+    }
+    let mut data = b"openbadgecredential\0\x01\x00\0\0".to_vec();
+    data.extend(enc.finish().unwrap());
+    let r = extract(&png_with_chunk(b"iTXt", &data), &Limits::default()).map(|e| e.baked_as);
+    assert!(
+        matches!(r, Err(ImportError::Png(PngError::InflatesTooMuch { .. }))),
+        "{r:?}"
+    );
+}
+
+/// Every corpus case: files expected valid or invalid must extract; "error" files may fail, but never panic.
+#[test]
+fn the_whole_peer_corpus_extracts_or_fails_cleanly() {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&read("fixtures/peer-corpus/manifest.json")).unwrap();
+    let cases = manifest["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 45);
+    let mut extracted = 0;
+    for case in cases {
+        let file = case["file"].as_str().unwrap();
+        let bytes = read(&format!("fixtures/peer-corpus/{file}"));
+        let result = std::panic::catch_unwind(|| extract(&bytes, &Limits::default()));
+        let result = result.unwrap_or_else(|_| panic!("{file}: extraction panicked"));
+        match (case["expect"].as_str().unwrap(), result) {
+            ("valid" | "invalid", Ok(_)) => extracted += 1,
+            ("valid" | "invalid", Err(e)) => panic!("{file} should extract: {e}"),
+            (_, Ok(_)) => extracted += 1,
+            (_, Err(_)) => {}
+        }
+    }
+    assert!(extracted >= 38, "{extracted} of 45 extracted");
+}
