@@ -6,6 +6,7 @@
 
 pub mod backup;
 pub mod clock;
+pub mod contexts;
 pub mod credentials;
 pub mod datadir;
 pub mod did;

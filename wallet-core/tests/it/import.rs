@@ -258,3 +258,48 @@ fn the_whole_peer_corpus_extracts_or_fails_cleanly() {
     }
     assert!(extracted >= 38, "{extracted} of 45 extracted");
 }
+
+/// Every context URL the peer corpus's JSON-LD credentials and presentations use (valid or invalid) is bundled.
+#[test]
+fn the_peer_corpus_needs_only_bundled_contexts() {
+    fn collect(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                if let Some(ctx) = map.get("@context") {
+                    match ctx {
+                        serde_json::Value::String(s) => out.push(s.clone()),
+                        serde_json::Value::Array(items) => {
+                            out.extend(items.iter().filter_map(|i| i.as_str().map(str::to_owned)))
+                        }
+                        _ => {}
+                    }
+                }
+                map.values().for_each(|x| collect(x, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|x| collect(x, out)),
+            _ => {}
+        }
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&read("fixtures/peer-corpus/manifest.json")).unwrap();
+    let mut urls = Vec::new();
+    for case in manifest["cases"].as_array().unwrap() {
+        let file = case["file"].as_str().unwrap();
+        // "error" cases are not credentials (one is a schema.org document); they never reach JSON-LD.
+        if !file.ends_with(".json") || case["expect"] == "error" {
+            continue;
+        }
+        let v: serde_json::Value =
+            serde_json::from_slice(&read(&format!("fixtures/peer-corpus/{file}"))).unwrap();
+        collect(&v, &mut urls);
+    }
+    urls.sort();
+    urls.dedup();
+    assert!(urls.len() >= 5, "{urls:?}");
+    for url in &urls {
+        assert!(
+            wallet_core::contexts::get(url).is_ok(),
+            "the peer corpus uses {url}, which is not bundled"
+        );
+    }
+}
