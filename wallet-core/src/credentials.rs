@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use crate::secret::random_array;
+use crate::secret::random_id;
 use crate::store::{trees, BatchWrite, Store, StoreError};
 use crate::view::{AddOutcome, CredentialSummary};
 
@@ -76,8 +76,7 @@ impl StoredCredential {
 }
 
 pub(crate) fn new_id() -> Result<String, StoreError> {
-    let bytes: [u8; 16] = random_array()?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(random_id()?)
 }
 
 /// The writes that add `cred` and its duplicate-detection entry.

@@ -378,9 +378,7 @@ fn read_header(dir: &Path, migrations: &[Migration]) -> Result<Header, DataDirEr
 }
 
 fn new_wallet_id() -> Result<String, io::Error> {
-    let mut bytes = [0u8; 16];
-    getrandom::getrandom(&mut bytes).map_err(|e| io::Error::other(e.to_string()))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    crate::secret::random_id().map_err(io::Error::other)
 }
 
 /// Writes a fresh header for a new wallet.

@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 
 use crate::did::{self, DidError};
 use crate::keys::{KeyError, SecretKey};
-use crate::secret::random_array;
+use crate::secret::random_id;
 use crate::store::{trees, BatchWrite, Store, StoreError};
 use crate::view::Profile;
 
@@ -69,8 +69,7 @@ fn clean_name(name: &str) -> Result<String, ProfileError> {
 }
 
 fn new_id() -> Result<String, ProfileError> {
-    let bytes: [u8; 16] = random_array().map_err(KeyError::from)?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(random_id().map_err(KeyError::from)?)
 }
 
 pub(crate) fn default_id(store: &Store) -> Result<Option<String>, ProfileError> {

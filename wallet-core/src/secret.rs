@@ -23,6 +23,13 @@ pub(crate) fn random_array<const N: usize>() -> Result<[u8; N], RandomError> {
     Ok(bytes)
 }
 
+/// A fresh random identifier: 16 bytes from the operating system, as 32 lowercase hex digits. Used for wallet,
+/// profile and credential ids, so that no id says anything about its content.
+pub(crate) fn random_id() -> Result<String, RandomError> {
+    let bytes: [u8; 16] = random_array()?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
 /// A 256-bit symmetric key: the wallet's data key, or a key that wraps it.
 #[derive(Zeroize, ZeroizeOnDrop)]
 pub(crate) struct SymmetricKey([u8; 32]);
