@@ -2,7 +2,7 @@
 // isolated home, opens a WebDriver session, and cleans everything up. Waits are on conditions, never sleeps.
 
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import net from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -14,10 +14,14 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 export const ARTIFACTS = join(ROOT, 'tests/artifacts/e2e');
 mkdirSync(ARTIFACTS, { recursive: true });
 
-export function appBinary() {
-  if (process.env.CARNET_APP_BIN) return process.env.CARNET_APP_BIN;
+/** A debug binary of this workspace (`carnet-app`, `carnet`), wherever CARGO_TARGET_DIR puts it. */
+export function debugBinary(name) {
   const target = process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target');
-  return join(target, 'debug/carnet-app');
+  return join(target, 'debug', name);
+}
+
+export function appBinary() {
+  return process.env.CARNET_APP_BIN ?? debugBinary('carnet-app');
 }
 
 /** A private home for one app run: data folder, XDG folders, so nothing touches the real $HOME. */
@@ -64,6 +68,31 @@ async function waitForPort(port, child, timeoutMs) {
   throw new Error(`tauri-driver did not listen on ${port} within ${timeoutMs} ms`);
 }
 
+/** The Carnet app processes started for one isolated run (Linux /proc: the app is WebKitWebDriver's child). */
+function appProcesses(dataDir) {
+  const pids = [];
+  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'carnet-app') continue;
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').includes(`CARNET_DATA_DIR=${dataDir}\0`)) pids.push(Number(pid));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
+
+/** Waits until the app of this run has exited (so its wallet lock is free); kills it if it lingers. */
+async function waitForAppGone(dataDir, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (appProcesses(dataDir).length > 0) {
+    if (Date.now() > deadline) {
+      for (const pid of appProcesses(dataDir)) process.kill(pid, 'SIGKILL');
+    }
+    await delay(50); // poll interval while waiting for the process to exit
+  }
+}
+
 /** Waits for a child process to exit; resolves to its exit code, or null on time-out. */
 export function waitForExit(child, timeoutMs) {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);
@@ -81,8 +110,8 @@ export function waitForExit(child, timeoutMs) {
  * @param {string} name  used to name log files in the artifacts folder
  * @param {Record<string,string>} extraEnv
  */
-export async function launchApp(name, extraEnv = {}, { onboard = true, home: reuseHome = null } = {}) {
-  const { home, env } = reuseHome ?? isolatedEnv(extraEnv);
+export async function launchApp(name, extraEnv = {}, { onboard = true } = {}) {
+  const { home, env } = isolatedEnv(extraEnv);
   const port = await freePort();
   const nativePort = await freePort();
   const log = createWriteStream(join(ARTIFACTS, `${name}.tauri-driver.log`));
@@ -115,7 +144,6 @@ export async function launchApp(name, extraEnv = {}, { onboard = true, home: reu
     browser,
     home,
     env,
-    reuse: { home, env },
     dataDir: env.CARNET_DATA_DIR,
     async screenshot(file) {
       await browser.saveScreenshot(join(ARTIFACTS, file));
@@ -126,6 +154,8 @@ export async function launchApp(name, extraEnv = {}, { onboard = true, home: reu
       } finally {
         driver.kill('SIGTERM');
         if ((await waitForExit(driver, 10_000)) === null) driver.kill('SIGKILL');
+        // Ending the session asks the app to quit; it holds the wallet lock until it really has.
+        await waitForAppGone(env.CARNET_DATA_DIR, 10_000);
         log.end();
       }
     },
