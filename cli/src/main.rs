@@ -4,6 +4,7 @@
 //! print the result (plain text or `--json`), and turn errors into one line and a non-zero exit code.
 
 mod secrets;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -59,6 +60,9 @@ enum Command {
     Restore(RestoreArgs),
     /// Write every credential as a plain, UNENCRYPTED file, with a manifest
     Export(ExportArgs),
+    /// Verify badge and credential files (PNG, SVG, JSON, JWT; a CLR or presentation yields several lines).
+    /// Exit 0 when every credential is valid, 1 when any is invalid or indeterminate, 2 on error
+    Verify(verify::VerifyArgs),
 }
 
 #[derive(Debug, Args)]
@@ -151,6 +155,10 @@ struct Ctx {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    if let Command::Verify(args) = &cli.command {
+        // Verification needs no wallet; its exit code says what it found (0 valid, 1 not valid, 2 error).
+        std::process::exit(verify::run(args, cli.json));
+    }
     let data_dir = match cli.data_dir {
         Some(dir) => dir,
         None => wallet_core::default_data_dir()?,
@@ -212,6 +220,7 @@ fn run(cli: Cli) -> Result<()> {
                 )
             })
         }
+        Command::Verify(_) => Ok(()),
         Command::Export(args) => {
             const WARNING: &str =
                 "the exported files are NOT encrypted: anyone who can read that folder can read them";

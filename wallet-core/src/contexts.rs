@@ -53,6 +53,11 @@ pub fn get(url: &str) -> Result<&'static str, ContextError> {
         .ok_or_else(|| ContextError::Unknown { url: url.to_owned() })
 }
 
+/// Every bundled (URL, document) pair, aliases included.
+pub fn all() -> impl Iterator<Item = (&'static str, &'static str)> {
+    CONTEXTS.iter().copied()
+}
+
 /// Every bundled context URL.
 pub fn urls() -> impl Iterator<Item = &'static str> {
     CONTEXTS.iter().map(|(u, _)| *u)

@@ -12,10 +12,14 @@ pub mod datadir;
 pub mod did;
 pub mod import;
 pub mod keys;
+pub mod ld;
+pub mod net;
 pub mod profiles;
+pub mod rdfc;
 pub mod secret;
 pub mod settings;
 pub mod store;
+pub mod verify;
 pub mod view;
 pub mod wallet;
 

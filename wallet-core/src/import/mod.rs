@@ -88,8 +88,18 @@ fn trim_start(bytes: &[u8]) -> &[u8] {
     &bytes[start..]
 }
 
+/// A compact JWS, or an SD-JWT (`<JWS>~<disclosure>~…~[<key-binding JWT>]`).
 fn is_jwt(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('.').collect();
+    let mut sd = text.split('~');
+    let jws = sd.next().unwrap_or("");
+    let disclosures_ok = sd.all(|d| {
+        d.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+    });
+    if !disclosures_ok {
+        return false;
+    }
+    let parts: Vec<&str> = jws.split('.').collect();
     parts.len() == 3
         && parts[..2].iter().all(|p| !p.is_empty())
         && parts.iter().all(|p| {

@@ -18,8 +18,11 @@ const OB2_NS: &str = "http://openbadges.org";
 pub enum SvgError {
     #[error("the SVG is not well-formed XML: {0}")]
     Malformed(String),
-    /// DTDs are where entity bombs and external-entity attacks live; badges never need one.
-    #[error("the SVG declares a document type (DTD); Carnet refuses DTDs in badges")]
+    /// Internal DTD subsets are where entity bombs and external-entity attacks live; badges never need one.
+    /// (A plain `<!DOCTYPE svg PUBLIC …>` line, as drawing tools write, is accepted and never fetched.)
+    #[error(
+        "the SVG declares its own document type definitions (a DTD subset); Carnet refuses them in badges"
+    )]
     Dtd,
     #[error("the SVG uses the entity '&{0};', which Carnet does not expand")]
     Entity(String),
@@ -64,7 +67,10 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Extracted, SvgError> {
             }
         };
         match event {
-            Event::DocType(_) => return Err(SvgError::Dtd),
+            // An internal subset (`[ … ]`) can declare entities: refused. A bare public/system identifier is
+            // harmless because nothing is ever fetched or expanded.
+            Event::DocType(d) if d.as_ref().contains('[') => return Err(SvgError::Dtd),
+            Event::DocType(_) => {}
             Event::Start(e) if current.is_none() => {
                 if let Some(element) = badge_element(e.local_name().as_ref()) {
                     current = Some((element, verify_attribute(&e)?, String::new()));

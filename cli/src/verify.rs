@@ -1,0 +1,198 @@
+//! `carnet verify FILE...`: one line per credential found (text or JSON), exit 0 / 1 / 2. The JSON shape and the
+//! check ids are a stable interface for scripts, documented in docs/verify.md.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use clap::Args;
+use serde::Serialize;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use wallet_core::net::{MemoryCache, Net, NetPolicy};
+use wallet_core::verify::{self, Check, CredentialInfo, Options, Report, Verdict};
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Files to verify: baked PNG or SVG badges, JSON (credential, CLR, presentation, OB 2.0), JWT
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Judge dates at this instant (RFC 3339) instead of now
+    #[arg(long, value_name = "RFC3339")]
+    now: Option<String>,
+    /// Use no network at all: issuer documents and status lists that are not cached are not checked
+    #[arg(long)]
+    offline: bool,
+    /// For presentations: the challenge the verifier expects
+    #[arg(long, value_name = "C")]
+    challenge: Option<String>,
+    /// For presentations: the domain the verifier expects
+    #[arg(long, value_name = "D")]
+    domain: Option<String>,
+    /// An identity of the learner (email, URL, DID) for the recipient check; repeatable
+    #[arg(long = "identity", value_name = "ID")]
+    identities: Vec<String>,
+}
+
+/// One JSON line.
+#[derive(Serialize)]
+struct Line<'a> {
+    file: String,
+    index: usize,
+    parent: Option<usize>,
+    container: Option<&'a str>,
+    format: &'a str,
+    kind: &'a str,
+    ob_version: Option<&'a str>,
+    verdict: &'a str,
+    checks: &'a [Check],
+    credential: Option<&'a CredentialInfo>,
+}
+
+fn fail(file: &str, reason: String) -> Report {
+    let _ = file;
+    Report {
+        index: 0,
+        container: None,
+        format: "unknown",
+        ob_version: None,
+        kind: "credential",
+        verdict: Verdict::Error,
+        checks: vec![Check {
+            id: verify::CheckId::Format,
+            outcome: verify::Outcome::Failed,
+            reason: Some(reason),
+        }],
+        credential: None,
+        parent: None,
+        document: None,
+    }
+}
+
+/// Read at most `limit + 1` bytes: a huge file is refused without reading it all.
+fn read_bounded(path: &PathBuf, limit: usize) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if meta.is_dir() {
+        return Err(format!("{} is a folder; give files", path.display()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(bytes)
+}
+
+/// Run the command; the process exit code.
+pub fn run(args: &VerifyArgs, json: bool) -> i32 {
+    let now = match &args.now {
+        None => OffsetDateTime::now_utc(),
+        Some(s) => match OffsetDateTime::parse(s, &Rfc3339) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("carnet: error: --now {s:?} is not an RFC 3339 date: {e}");
+                return 2;
+            }
+        },
+    };
+    let mut opts = Options::at(now);
+    opts.challenge = args.challenge.clone();
+    opts.domain = args.domain.clone();
+    opts.identities = args.identities.clone();
+    let net = if args.offline {
+        Net::offline()
+    } else {
+        match Net::new(NetPolicy::default()) {
+            Ok(n) => n,
+            Err(e) => {
+                eprintln!("carnet: error: {e}");
+                return 2;
+            }
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("carnet: error: cannot start: {e}");
+            return 2;
+        }
+    };
+    let cache = MemoryCache::new();
+    let mut worst = Verdict::Valid;
+    for path in &args.files {
+        let name = path.display().to_string();
+        let reports = match read_bounded(path, opts.limits.max_input_bytes) {
+            Ok(bytes) => runtime.block_on(verify::verify_bytes(&bytes, &net, &cache, &opts)),
+            Err(reason) => vec![fail(&name, reason)],
+        };
+        for r in &reports {
+            worst = worst.max(r.verdict);
+            if json {
+                let line = Line {
+                    file: name.clone(),
+                    index: r.index,
+                    parent: r.parent,
+                    container: r.container,
+                    format: r.format,
+                    kind: r.kind,
+                    ob_version: r.ob_version.as_deref(),
+                    verdict: r.verdict.as_str(),
+                    checks: &r.checks,
+                    credential: r.credential.as_ref(),
+                };
+                match serde_json::to_string(&line) {
+                    Ok(s) => println!("{s}"),
+                    Err(e) => eprintln!("carnet: error: {e}"),
+                }
+            } else {
+                println!("{}", text_line(&name, r, reports.len() > 1));
+            }
+        }
+    }
+    match worst {
+        Verdict::Valid => 0,
+        Verdict::Invalid | Verdict::Indeterminate => {
+            if worst == Verdict::Invalid || worst == Verdict::Indeterminate {
+                1
+            } else {
+                2
+            }
+        }
+        Verdict::Error => 2,
+    }
+}
+
+fn text_line(file: &str, r: &Report, numbered: bool) -> String {
+    let mut line = if numbered {
+        format!("{file}#{}: {}", r.index, r.verdict.as_str())
+    } else {
+        format!("{file}: {}", r.verdict.as_str())
+    };
+    if let Some(c) = &r.credential {
+        if let Some(name) = &c.name {
+            line.push_str(&format!(" — {name}"));
+        }
+        if let Some(issuer) = c.issuer_name.as_ref().or(c.issuer.as_ref()) {
+            line.push_str(&format!(" ({issuer})"));
+        }
+    } else if r.kind == "presentation" {
+        line.push_str(" — presentation");
+    }
+    // The reason that decided the verdict: the first failed check, else the first skipped required one.
+    let decisive = r
+        .checks
+        .iter()
+        .find(|c| c.outcome == verify::Outcome::Failed)
+        .or_else(|| {
+            (r.verdict == Verdict::Indeterminate)
+                .then(|| r.checks.iter().find(|c| c.outcome == verify::Outcome::Skipped))
+                .flatten()
+        });
+    if let Some(c) = decisive {
+        line.push_str(&format!(
+            " — {}: {}",
+            c.id.as_str(),
+            c.reason.as_deref().unwrap_or("")
+        ));
+    }
+    line
+}

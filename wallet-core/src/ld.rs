@@ -1,0 +1,187 @@
+//! JSON-LD to canonical RDF (RDFC-1.0 / URDNA2015 N-Quads) over the bundled contexts only: the input of every
+//! Data Integrity proof. A context that is not bundled is named and refused before any expansion starts.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use ssi::json_ld::json_ld::rdf_types::generator;
+use ssi::json_ld::json_ld::RdfQuads;
+use ssi::json_ld::syntax::Parse;
+use ssi::json_ld::{CompactJsonLd, ContextLoader, Expandable};
+use ssi::rdf::LdEnvironment;
+
+use crate::contexts;
+
+/// Why a document could not be turned into canonical N-Quads.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LdError {
+    /// A context URL Carnet does not ship (and will not fetch).
+    #[error("unknown JSON-LD context URL {0}")]
+    UnknownContext(String),
+    /// `@context` is missing or not made of URLs and objects.
+    #[error("the JSON-LD context is missing or malformed: {0}")]
+    BadContext(String),
+    /// Expansion failed, e.g. a term the contexts do not define (strict, "safe mode" expansion).
+    #[error("JSON-LD expansion failed: {0}")]
+    Expansion(String),
+    /// The expanded document could not be turned into RDF.
+    #[error("RDF conversion failed: {0}")]
+    Rdf(String),
+    /// A bundled context failed to load (a build fault, never the learner's input).
+    #[error("a bundled JSON-LD context is broken: {0}")]
+    Bundled(String),
+}
+
+fn loader() -> Result<&'static ContextLoader, LdError> {
+    static LOADER: OnceLock<Result<ContextLoader, String>> = OnceLock::new();
+    LOADER
+        .get_or_init(|| {
+            let map: HashMap<String, String> = contexts::all()
+                .map(|(url, doc)| (url.to_owned(), doc.to_owned()))
+                .collect();
+            ContextLoader::empty()
+                .with_context_map_from(map)
+                .map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|e| LdError::Bundled(e.clone()))
+}
+
+/// Every context URL a document refers to (top level and nested `@context` entries), in order.
+pub fn context_urls(doc: &serde_json::Value) -> Vec<String> {
+    fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    if k == "@context" {
+                        collect(v, out);
+                    } else {
+                        walk(v, out);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|i| walk(i, out)),
+            _ => {}
+        }
+    }
+    fn collect(ctx: &serde_json::Value, out: &mut Vec<String>) {
+        match ctx {
+            serde_json::Value::String(s) => {
+                if !out.contains(s) {
+                    out.push(s.clone());
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|i| collect(i, out)),
+            // An inline context may itself import others (`@import`) or scope contexts to terms.
+            serde_json::Value::Object(_) => walk(ctx, out),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(doc, &mut out);
+    out
+}
+
+/// The first context URL of `doc` that is not bundled, if any.
+pub fn first_unknown_context(doc: &serde_json::Value) -> Option<String> {
+    context_urls(doc).into_iter().find(|u| contexts::get(u).is_err())
+}
+
+/// The canonical N-Quads lines (each ending with `\n`, sorted) of a JSON-LD document.
+pub async fn canonical_nquads(doc: &serde_json::Value) -> Result<Vec<String>, LdError> {
+    if doc.get("@context").is_none() {
+        return Err(LdError::BadContext("no @context".into()));
+    }
+    if let Some(url) = first_unknown_context(doc) {
+        return Err(LdError::UnknownContext(url));
+    }
+    let text = serde_json::to_string(doc).map_err(|e| LdError::BadContext(e.to_string()))?;
+    let (value, _) =
+        ssi::json_ld::syntax::Value::parse_str(&text).map_err(|e| LdError::BadContext(e.to_string()))?;
+    let loader = loader()?;
+    let mut env = LdEnvironment::default();
+    let mut expanded = CompactJsonLd(value)
+        .expand_with(&mut env, loader)
+        .await
+        .map_err(|e| LdError::Expansion(e.to_string()))?;
+    // JSON-LD's own "deserialize to RDF" (as in its ToRdf), not ssi's linked-data interpretation: the latter
+    // drops the datatype of a native boolean with a type coercion (json-ld-core 0.21.4), which makes
+    // valid credentials from other implementations (e.g. OB 3.0 `hashed: false`) fail to verify.
+    let mut blank = generator::Blank::new();
+    expanded.relabel_and_canonicalize_with(&mut (), &mut blank);
+    let quads: Vec<ssi::rdf::LexicalQuad> = expanded
+        .rdf_quads_full(&mut (), &mut blank, None, false)
+        .cloned()
+        .filter_map(|ssi::json_ld::json_ld::rdf_types::Quad(s, p, o, g)| match p {
+            // A blank-node predicate is generalized RDF, which is not produced (`produce_generalized_rdf` off).
+            ssi::json_ld::json_ld::rdf_types::Id::Iri(p) => {
+                Some(ssi::json_ld::json_ld::rdf_types::Quad(s, p, o, g))
+            }
+            ssi::json_ld::json_ld::rdf_types::Id::Blank(_) => None,
+        })
+        .collect();
+    crate::rdfc::canonicalize(&quads).map_err(LdError::Rdf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block<F: std::future::Future>(f: F) -> F::Output {
+        futures_executor::block_on(f)
+    }
+
+    #[test]
+    fn canonicalizes_the_implementation_guide_vector() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared/standards/examples/ob-v3p0/impl-guide-test-vector");
+        let Ok(text) = std::fs::read_to_string(dir.join("credential.json")) else {
+            panic!("shared/ fixtures are required at {}", dir.display());
+        };
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let lines = block(canonical_nquads(&doc)).unwrap();
+        let expected = std::fs::read_to_string(dir.join("document-canon.nq")).unwrap();
+        assert_eq!(lines.concat(), expected);
+    }
+
+    #[test]
+    fn unknown_context_is_named_and_never_fetched() {
+        let doc = serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2", "https://w3id.org/dcc/v1"],
+            "type": "VerifiableCredential"});
+        assert_eq!(
+            block(canonical_nquads(&doc)),
+            Err(LdError::UnknownContext("https://w3id.org/dcc/v1".into()))
+        );
+    }
+
+    #[test]
+    fn undefined_terms_are_refused() {
+        let doc = serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": "VerifiableCredential", "notATerm": 1});
+        assert!(matches!(
+            block(canonical_nquads(&doc)),
+            Err(LdError::Expansion(_))
+        ));
+    }
+}
+
+#[cfg(test)]
+mod debug {
+    /// `CARNET_DEBUG_LD=file cargo test -p wallet-core --lib ld::debug -- --ignored --nocapture`: print the
+    /// canonical N-Quads of a JSON-LD file (without its proof), to compare with another implementation.
+    #[test]
+    #[ignore]
+    fn dump() {
+        let path = std::env::var("CARNET_DEBUG_LD").unwrap();
+        let mut doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        doc.as_object_mut().unwrap().remove("proof");
+        print!(
+            "{}",
+            futures_executor::block_on(super::canonical_nquads(&doc))
+                .unwrap()
+                .concat()
+        );
+    }
+}

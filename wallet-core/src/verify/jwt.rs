@@ -1,0 +1,374 @@
+//! Compact JWS/JWT inputs: VC-JWT (VC 1.1 `vc` claim and VC 2.0 JOSE payloads), VP-JWT, and OB 2.0 signed
+//! assertions, with the OB 3.0 claim mapping (`iss`, `sub`, `jti`, `nbf`, `exp`).
+
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use super::keys::KeyError;
+use super::proof::{self, Jws};
+use super::{
+    error_report, ob2, verify_credential, verify_embedded, Check, CheckId, Env, JwtFacts, Report, Verdict,
+};
+
+mod sd_jwt {
+    //! Selective disclosure (SD-JWT, RFC 9901): disclosures are `[salt, name, value]` (object members) or
+    //! `[salt, value]` (array elements), each matched to a SHA-256 digest in an `_sd` array or `{"...": digest}`.
+
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    use serde_json::{Map, Value};
+    use sha2::{Digest, Sha256};
+    use std::collections::HashMap;
+
+    pub fn disclose(payload: &mut Value, disclosures: &[&str]) -> Result<(), String> {
+        if let Some(alg) = payload.get("_sd_alg").and_then(Value::as_str) {
+            if alg != "sha-256" {
+                return Err(format!("digest algorithm {alg} is not supported"));
+            }
+        }
+        let mut by_digest: HashMap<String, Value> = HashMap::new();
+        for d in disclosures {
+            let digest = URL_SAFE_NO_PAD.encode(Sha256::digest(d.as_bytes()));
+            let bytes = URL_SAFE_NO_PAD
+                .decode(d)
+                .map_err(|_| "a disclosure is not base64url".to_owned())?;
+            let v: Value =
+                serde_json::from_slice(&bytes).map_err(|_| "a disclosure is not JSON".to_owned())?;
+            by_digest.insert(digest, v);
+        }
+        let before = by_digest.len();
+        apply(payload, &mut by_digest, 0)?;
+        if !by_digest.is_empty() {
+            return Err(format!(
+                "{} of {before} disclosures are not covered by the signature",
+                by_digest.len()
+            ));
+        }
+        Ok(())
+    }
+
+    fn apply(v: &mut Value, pool: &mut HashMap<String, Value>, depth: usize) -> Result<(), String> {
+        if depth > 64 {
+            return Err("nested too deep".into());
+        }
+        match v {
+            Value::Object(map) => {
+                let digests: Vec<String> = match map.remove("_sd") {
+                    Some(Value::Array(items)) => items
+                        .iter()
+                        .filter_map(|x| x.as_str().map(str::to_owned))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                map.remove("_sd_alg");
+                let mut added = Map::new();
+                for dg in digests {
+                    if let Some(Value::Array(d)) = pool.remove(&dg) {
+                        if let [_, Value::String(name), value] = d.as_slice() {
+                            added.insert(name.clone(), value.clone());
+                        } else {
+                            return Err("an object disclosure is not [salt, name, value]".into());
+                        }
+                    }
+                }
+                map.extend(added);
+                for child in map.values_mut() {
+                    apply(child, pool, depth + 1)?;
+                }
+            }
+            Value::Array(items) => {
+                let mut out = Vec::new();
+                for mut item in std::mem::take(items) {
+                    let digest = item
+                        .as_object()
+                        .filter(|o| o.len() == 1)
+                        .and_then(|o| o.get("..."))
+                        .and_then(Value::as_str)
+                        .map(str::to_owned);
+                    match digest {
+                        Some(dg) => {
+                            if let Some(Value::Array(d)) = pool.remove(&dg) {
+                                if let [_, value] = d.as_slice() {
+                                    out.push(value.clone());
+                                } else {
+                                    return Err("an array disclosure is not [salt, value]".into());
+                                }
+                            }
+                        }
+                        None => {
+                            apply(&mut item, pool, depth + 1)?;
+                            out.push(item);
+                        }
+                    }
+                }
+                *items = out;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+fn numeric_date(v: Option<&Value>) -> Option<OffsetDateTime> {
+    v.and_then(Value::as_i64)
+        .and_then(|n| OffsetDateTime::from_unix_timestamp(n).ok())
+}
+
+/// Verify a compact JWS found in the input (or inside a presentation / CLR / endorsement list).
+pub(crate) async fn verify_compact(
+    text: &str,
+    container: Option<&'static str>,
+    parent: Option<usize>,
+    env: &Env<'_>,
+    out: &mut Vec<Report>,
+) {
+    let mut parts = text.trim().split('~');
+    let jws = match proof::parse_jws(parts.next().unwrap_or("")) {
+        Ok(j) => j,
+        Err(e) => return out.push(error_report(container, e)),
+    };
+    let mut payload: Value = match serde_json::from_slice(&jws.payload) {
+        Ok(v @ Value::Object(_)) => v,
+        _ => {
+            return out.push(error_report(
+                container,
+                "the JWT payload is not a JSON object".into(),
+            ))
+        }
+    };
+    // SD-JWT: put the disclosed claims back where their digests are; a disclosure the signature does not cover
+    // is refused.
+    let disclosures: Vec<&str> = parts.filter(|d| !d.is_empty() && !d.contains('.')).collect();
+    if !disclosures.is_empty() {
+        if let Err(e) = sd_jwt::disclose(&mut payload, &disclosures) {
+            return out.push(error_report(container, format!("the SD-JWT cannot be read: {e}")));
+        }
+    }
+    if payload.get("vp").is_some() {
+        return verify_vp_jwt(&jws, &payload, container, env, out).await;
+    }
+    let (mut credential, format) = match payload.get("vc") {
+        Some(vc @ Value::Object(_)) => (vc.clone(), "vc-jwt"),
+        Some(_) => {
+            return out.push(error_report(
+                container,
+                "the JWT's vc claim is not an object".into(),
+            ))
+        }
+        None if super::has_type(&payload, "VerifiableCredential") => (payload.clone(), "vc-jwt"),
+        None if ob2::is_assertion(&payload) => {
+            return ob2::verify_signed(&jws, payload, container, env, out).await;
+        }
+        None => {
+            return out.push(error_report(
+                container,
+                "the JWT carries no credential (no vc claim, no credential payload)".into(),
+            ))
+        }
+    };
+    let mut report = {
+        let facts = jwt_facts(&jws, &payload, &mut credential, format, env).await;
+        verify_credential(&credential, container, format, Some(facts), parent, env, 0).await
+    };
+    report.parent = parent;
+    out.push(report);
+}
+
+/// Check the JWS and map its claims onto the credential (filling what the VC 1.1 encoding moved to claims).
+async fn jwt_facts(
+    jws: &Jws,
+    payload: &Value,
+    credential: &mut Value,
+    format: &'static str,
+    env: &Env<'_>,
+) -> JwtFacts {
+    let claim = |k: &str| payload.get(k).and_then(Value::as_str).map(str::to_owned);
+    let (iss, sub, jti) = (claim("iss"), claim("sub"), claim("jti"));
+    let nbf = numeric_date(payload.get("nbf"));
+    let exp = numeric_date(payload.get("exp"));
+    let kid = jws
+        .header
+        .get("kid")
+        .and_then(Value::as_str)
+        .map(|k| match (k.starts_with('#'), &iss) {
+            (true, Some(i)) => format!("{i}{k}"),
+            _ => k.to_owned(),
+        });
+    let mut facts = JwtFacts {
+        nbf,
+        exp,
+        format,
+        kid,
+        ..JwtFacts::default()
+    };
+    if let Some(map) = credential.as_object_mut() {
+        // The VC 1.1 JWT encoding may move these out of `vc`: put them back before checking.
+        if !map.contains_key("issuer") {
+            if let Some(i) = &iss {
+                map.insert("issuer".into(), Value::String(i.clone()));
+            }
+        }
+        if !map.contains_key("id") {
+            if let Some(j) = &jti {
+                map.insert("id".into(), Value::String(j.clone()));
+            }
+        }
+        if let (Some(s), Some(Value::Object(subject))) = (&sub, map.get_mut("credentialSubject")) {
+            subject.entry("id").or_insert_with(|| Value::String(s.clone()));
+        }
+    }
+    let issuer = super::issuer_id(credential);
+    if let (Some(i), Some(c)) = (&iss, &issuer) {
+        if i != c {
+            facts.iss_mismatch = Some(format!("the JWT's iss {i} is not the credential's issuer {c}"));
+        }
+    }
+    let subject_id = super::first_subject(credential)
+        .and_then(|s| s.get("id"))
+        .and_then(Value::as_str);
+    if let (Some(s), Some(c)) = (&sub, subject_id) {
+        if s != c {
+            facts
+                .claim_mismatch
+                .push(format!("sub {s} is not the subject {c}"));
+        }
+    }
+    if let (Some(j), Some(c)) = (&jti, credential.get("id").and_then(Value::as_str)) {
+        if j != c {
+            facts
+                .claim_mismatch
+                .push(format!("jti {j} is not the credential id {c}"));
+        }
+    }
+    let (check, key) = check_jws(jws, iss.as_deref().or(issuer.as_deref()), env).await;
+    facts.proof = Some(check);
+    facts.key = key;
+    facts
+}
+
+/// The JWS signature itself: algorithm, key, signature.
+pub(crate) async fn check_jws(
+    jws: &Jws,
+    iss: Option<&str>,
+    env: &Env<'_>,
+) -> (Check, Option<super::ResolvedKey>) {
+    let alg = match proof::jws_algorithm(&jws.header) {
+        Ok(a) => a,
+        Err(r) => return (Check::failed(CheckId::Proof, r), None),
+    };
+    if let Err(r) = proof::check_signature_shape(alg, &jws.signature) {
+        return (Check::failed(CheckId::Proof, r), None);
+    }
+    let (key, kid) = match proof::jws_key(&jws.header, iss, env).await {
+        Ok(k) => k,
+        Err(KeyError::Unresolvable(r)) => return (Check::skipped(CheckId::Proof, r), None),
+        Err(KeyError::Invalid(r)) => return (Check::failed(CheckId::Proof, r), None),
+    };
+    match proof::verify_signature(alg, jws.signing_input.as_bytes(), &key.jwk, &jws.signature) {
+        Ok(()) => {
+            let alg_name = jws.header.get("alg").and_then(Value::as_str).unwrap_or("");
+            (
+                Check::passed(
+                    CheckId::Proof,
+                    format!("{alg_name} JWT signature by {kid} verifies"),
+                ),
+                Some(key),
+            )
+        }
+        Err(r) => (Check::failed(CheckId::Proof, r), None),
+    }
+}
+
+/// A VP-JWT: `iss` is the holder, `nonce` the challenge, `aud` the domain; then each credential in `vp`.
+async fn verify_vp_jwt(
+    jws: &Jws,
+    payload: &Value,
+    container: Option<&'static str>,
+    env: &Env<'_>,
+    out: &mut Vec<Report>,
+) {
+    let vp = payload.get("vp").cloned().unwrap_or(Value::Null);
+    let iss = payload.get("iss").and_then(Value::as_str);
+    let holder = vp.get("holder").and_then(Value::as_str).or(iss);
+    let mut checks = vec![Check::passed(CheckId::Format, "a verifiable presentation (JWT)")];
+    let (mut proof_check, key) = check_jws(jws, iss, env).await;
+    if proof_check.outcome == super::Outcome::Passed {
+        let mut problems = Vec::new();
+        if let Some(c) = &env.opts.challenge {
+            if payload.get("nonce").and_then(Value::as_str) != Some(c) {
+                problems.push(format!("the nonce is not the challenge \"{c}\""));
+            }
+        }
+        if let Some(d) = &env.opts.domain {
+            let ok = match payload.get("aud") {
+                Some(Value::String(s)) => s == d,
+                Some(Value::Array(a)) => a.iter().any(|x| x.as_str() == Some(d)),
+                _ => false,
+            };
+            if !ok {
+                problems.push(format!("the audience is not the domain \"{d}\""));
+            }
+        }
+        if !problems.is_empty() {
+            proof_check = Check::failed(CheckId::Proof, problems.join("; "));
+        }
+    }
+    let proof_ok = proof_check.outcome == super::Outcome::Passed;
+    checks.push(proof_check);
+    checks.push(match (&key, proof_ok) {
+        (Some(k), true) => {
+            let mut c = super::holder_check(holder, k.controller.as_deref(), k.unbound_reason.as_deref());
+            if let (Some(i), Some(h)) = (iss, vp.get("holder").and_then(Value::as_str)) {
+                if i != h {
+                    c = Check::failed(
+                        CheckId::Holder,
+                        format!("the JWT's iss {i} is not the holder {h}"),
+                    );
+                }
+            }
+            c
+        }
+        _ => Check::skipped(
+            CheckId::Holder,
+            "not checked: the presentation's proof did not verify",
+        ),
+    });
+    let now = env.opts.now;
+    let nbf = numeric_date(payload.get("nbf"));
+    let exp = numeric_date(payload.get("exp"));
+    if nbf.is_some_and(|t| now < t) {
+        checks.push(Check::failed(
+            CheckId::Dates,
+            "the presentation is not valid yet (nbf)",
+        ));
+    } else if exp.is_some_and(|t| now > t) {
+        checks.push(Check::failed(
+            CheckId::Dates,
+            "the presentation has expired (exp)",
+        ));
+    } else if nbf.is_some() || exp.is_some() {
+        checks.push(Check::passed(CheckId::Dates, "within the presentation's nbf/exp"));
+    }
+    let verdict = super::verdict(&checks, &[CheckId::Proof, CheckId::Holder]);
+    let me = out.len();
+    out.push(Report {
+        index: 0,
+        container,
+        format: "vp-jwt",
+        ob_version: None,
+        kind: "presentation",
+        verdict: if vp.is_object() { verdict } else { Verdict::Error },
+        checks,
+        credential: None,
+        parent: None,
+        document: Some(payload.clone()),
+    });
+    let creds = match vp.get("verifiableCredential") {
+        Some(Value::Array(items)) => items.clone(),
+        Some(v) => vec![v.clone()],
+        None => Vec::new(),
+    };
+    for item in &creds {
+        verify_embedded(item, container, me, env, out).await;
+    }
+}

@@ -1,0 +1,1043 @@
+//! Verification: given any bytes a learner may hold, one report per credential found (a CLR or a presentation
+//! yields several), each a list of named checks and a verdict. Bad input is a report, never an `Err`.
+//!
+//! Check ids and outcomes are a fixed vocabulary (documented in docs/verify.md) that the CLI's JSON exposes.
+
+mod jwt;
+mod keys;
+mod ob2;
+mod proof;
+mod schema;
+mod status;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use serde::Serialize;
+use serde_json::Value;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use crate::import::{self, Container, Limits, Payload};
+use crate::net::{FetchCache, Net};
+use proof::ProofOutcome;
+
+pub use keys::{multikey, ResolvedKey};
+
+/// The checks, in the order they run (Open Badges 3.0 §9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckId {
+    /// Is this a credential (or presentation) Carnet can read at all.
+    Format,
+    /// JSON Schema when `credentialSchema` asks for a bundled one; the Open Badges required fields.
+    Schema,
+    /// The cryptographic proof (Data Integrity, JWT, OB 2.0 JWS, or the issuer's host for hosted OB 2.0).
+    Proof,
+    /// The signing key belongs to the stated issuer.
+    IssuerBinding,
+    /// Not before its start, not after its end.
+    Dates,
+    /// Revocation / suspension lists.
+    Status,
+    /// Endorsements carried by the credential, each verified like a credential.
+    Endorsements,
+    /// The recipient matches an identity the learner declared.
+    Recipient,
+    /// For presentations: the signer is the stated holder (and challenge/domain match).
+    Holder,
+}
+
+impl CheckId {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckId::Format => "format",
+            CheckId::Schema => "schema",
+            CheckId::Proof => "proof",
+            CheckId::IssuerBinding => "issuer_binding",
+            CheckId::Dates => "dates",
+            CheckId::Status => "status",
+            CheckId::Endorsements => "endorsements",
+            CheckId::Recipient => "recipient",
+            CheckId::Holder => "holder",
+        }
+    }
+}
+
+/// What a check found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Passed,
+    Failed,
+    /// Not run, or could not run; the reason says which.
+    Skipped,
+}
+
+/// One named check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub id: CheckId,
+    pub outcome: Outcome,
+    pub reason: Option<String>,
+}
+
+impl Check {
+    fn passed(id: CheckId, reason: impl Into<String>) -> Self {
+        Self {
+            id,
+            outcome: Outcome::Passed,
+            reason: Some(reason.into()),
+        }
+    }
+    fn failed(id: CheckId, reason: impl Into<String>) -> Self {
+        Self {
+            id,
+            outcome: Outcome::Failed,
+            reason: Some(reason.into()),
+        }
+    }
+    fn skipped(id: CheckId, reason: impl Into<String>) -> Self {
+        Self {
+            id,
+            outcome: Outcome::Skipped,
+            reason: Some(reason.into()),
+        }
+    }
+}
+
+/// The verdict on one credential or presentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Proof, issuer binding and dates passed (optional checks may be skipped: warnings).
+    Valid,
+    /// A required check could not run (offline, unresolvable key, unknown context).
+    Indeterminate,
+    /// Not a readable credential.
+    Error,
+    /// A check failed.
+    Invalid,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Valid => "valid",
+            Verdict::Invalid => "invalid",
+            Verdict::Indeterminate => "indeterminate",
+            Verdict::Error => "error",
+        }
+    }
+}
+
+/// What a credential says about itself (for display; unverified fields are as found).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CredentialInfo {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub issuer: Option<String>,
+    pub issuer_name: Option<String>,
+    pub subject: Option<String>,
+    pub valid_from: Option<String>,
+    pub valid_until: Option<String>,
+}
+
+/// The report on one credential or presentation found in the input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// 0 for the first thing found in the input; a CLR's or presentation's credentials follow it.
+    pub index: usize,
+    /// How the input held it: `png`, `svg`, `json`, `jwt`, `url`.
+    pub container: Option<&'static str>,
+    /// `json-ld`, `vc-jwt`, `vp-json-ld`, `vp-jwt`, `ob2-signed`, `ob2-hosted`, or `unknown`.
+    pub format: &'static str,
+    /// `3.0.3`, `3.0.0`…, `2.0`, `clr-2.0`, or none (not an Open Badge).
+    pub ob_version: Option<String>,
+    /// `credential`, `endorsement`, `clr`, `presentation`, `assertion`.
+    pub kind: &'static str,
+    pub verdict: Verdict,
+    pub checks: Vec<Check>,
+    pub credential: Option<CredentialInfo>,
+    /// For a presentation's or CLR's credentials: the index of the report they came in.
+    pub parent: Option<usize>,
+    /// The credential as verified (JSON), for callers that keep it.
+    #[serde(skip)]
+    pub document: Option<Value>,
+}
+
+/// What the caller asks of a verification.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The instant dates are judged at.
+    pub now: OffsetDateTime,
+    pub limits: Limits,
+    /// For presentations: the challenge and domain the verifier expects.
+    pub challenge: Option<String>,
+    pub domain: Option<String>,
+    /// Identities the learner declared (email addresses, URLs, DIDs), for the recipient check.
+    pub identities: Vec<String>,
+}
+
+impl Options {
+    pub fn at(now: OffsetDateTime) -> Self {
+        Self {
+            now,
+            limits: Limits::default(),
+            challenge: None,
+            domain: None,
+            identities: Vec::new(),
+        }
+    }
+}
+
+/// Everything a check may consult.
+pub struct Env<'a> {
+    pub net: &'a Net,
+    pub cache: &'a dyn FetchCache,
+    pub opts: &'a Options,
+}
+
+pub(crate) fn fmt_date(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
+}
+
+fn parse_date(s: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(s, &Rfc3339).ok().or_else(|| {
+        // Dates without seconds' fraction or zone designator appear in the wild; a bare date is midnight UTC.
+        let fixed = if s.len() == 10 {
+            format!("{s}T00:00:00Z")
+        } else {
+            format!("{s}Z")
+        };
+        OffsetDateTime::parse(&fixed, &Rfc3339).ok()
+    })
+}
+
+/// Verify everything found in `bytes`. Never fails: unreadable input is a report with verdict `error`.
+pub async fn verify_bytes(bytes: &[u8], net: &Net, cache: &dyn FetchCache, opts: &Options) -> Vec<Report> {
+    let env = Env { net, cache, opts };
+    let extracted = match import::extract(bytes, &opts.limits) {
+        Ok(e) => e,
+        Err(e) => return vec![error_report(None, e.to_string())],
+    };
+    let container = Some(container_name(extracted.container));
+    let mut out = Vec::new();
+    match extracted.payload {
+        Payload::Jwt(text) => jwt::verify_compact(&text, container, None, &env, &mut out).await,
+        Payload::Url(url) => ob2::verify_hosted(&url, container, &env, &mut out).await,
+        Payload::Json(text) => match serde_json::from_str::<Value>(&text) {
+            Ok(Value::String(s)) => jwt::verify_compact(&s, container, None, &env, &mut out).await,
+            Ok(doc) => verify_json(doc, container, None, &env, &mut out).await,
+            Err(e) => out.push(error_report(container, format!("not valid JSON: {e}"))),
+        },
+    }
+    for (i, r) in out.iter_mut().enumerate() {
+        r.index = i;
+    }
+    out
+}
+
+/// The worst verdict of a file's reports (invalid > error > indeterminate > valid).
+pub fn overall(reports: &[Report]) -> Verdict {
+    reports.iter().map(|r| r.verdict).max().unwrap_or(Verdict::Error)
+}
+
+fn container_name(c: Container) -> &'static str {
+    match c {
+        Container::Png => "png",
+        Container::Svg => "svg",
+        Container::Json => "json",
+        Container::Jwt => "jwt",
+        Container::Url => "url",
+    }
+}
+
+fn error_report(container: Option<&'static str>, reason: String) -> Report {
+    Report {
+        index: 0,
+        container,
+        format: "unknown",
+        ob_version: None,
+        kind: "credential",
+        verdict: Verdict::Error,
+        checks: vec![Check::failed(CheckId::Format, reason)],
+        credential: None,
+        parent: None,
+        document: None,
+    }
+}
+
+pub(crate) fn types_of(doc: &Value) -> Vec<String> {
+    match doc.get("type").or_else(|| doc.get("@type")) {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|t| t.as_str().map(str::to_owned))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn has_type(doc: &Value, t: &str) -> bool {
+    types_of(doc).iter().any(|x| x == t)
+}
+
+/// An Open Badges 3.0 / CLR 2.0 credential by its type (a context alone does not make a badge).
+fn is_ob_type(doc: &Value) -> bool {
+    [
+        "OpenBadgeCredential",
+        "AchievementCredential",
+        "EndorsementCredential",
+        "ClrCredential",
+    ]
+    .iter()
+    .any(|t| has_type(doc, t))
+}
+
+/// An issuer's status list (BitstringStatusList, StatusList2021, RevocationList2020) rather than a credential
+/// about a learner.
+fn is_status_list(doc: &Value) -> bool {
+    [
+        "BitstringStatusListCredential",
+        "StatusList2021Credential",
+        "RevocationList2020Credential",
+    ]
+    .iter()
+    .any(|t| has_type(doc, t))
+        || first_subject(doc).is_some_and(|s| s.get("encodedList").is_some())
+}
+
+/// Dispatch a JSON document: presentation, credential, OB 2.0 assertion — or not a credential.
+pub(crate) fn verify_json<'a>(
+    doc: Value,
+    container: Option<&'static str>,
+    parent: Option<usize>,
+    env: &'a Env<'a>,
+    out: &'a mut Vec<Report>,
+) -> Pin<Box<dyn Future<Output = ()> + 'a>> {
+    Box::pin(async move {
+        if has_type(&doc, "VerifiablePresentation") {
+            verify_presentation(doc, container, env, out).await;
+        } else if has_type(&doc, "VerifiableCredential") {
+            let report = verify_credential(&doc, container, "json-ld", None, parent, env, 0).await;
+            let me = out.len();
+            out.push(report);
+            // A CLR carries full credentials: each is verified on its own.
+            if has_type(&doc, "ClrCredential") {
+                if let Some(Value::Array(inner)) = doc
+                    .get("credentialSubject")
+                    .and_then(|s| s.get("verifiableCredential"))
+                {
+                    for item in inner {
+                        verify_embedded(item, container, me, env, out).await;
+                    }
+                }
+            }
+        } else if ob2::is_assertion(&doc) {
+            ob2::verify_assertion_json(doc, container, env, out).await;
+        } else {
+            out.push(error_report(
+                container,
+                "not a verifiable credential: no VerifiableCredential or VerifiablePresentation type".into(),
+            ));
+        }
+    })
+}
+
+/// A credential inside a presentation or CLR: an object, a compact JWT, or an enveloped `data:` JWT.
+fn verify_embedded<'a>(
+    item: &'a Value,
+    container: Option<&'static str>,
+    parent: usize,
+    env: &'a Env<'a>,
+    out: &'a mut Vec<Report>,
+) -> Pin<Box<dyn Future<Output = ()> + 'a>> {
+    Box::pin(async move {
+        match item {
+            Value::String(jws) => jwt::verify_compact(jws, container, Some(parent), env, out).await,
+            Value::Object(_) if has_type(item, "EnvelopedVerifiableCredential") => {
+                let id = item.get("id").and_then(Value::as_str).unwrap_or("");
+                match id.split_once(',') {
+                    Some((media, jws))
+                        if media.starts_with("data:application/vc") && media.contains("jwt") =>
+                    {
+                        jwt::verify_compact(jws, container, Some(parent), env, out).await
+                    }
+                    _ => out.push(error_report(
+                        container,
+                        "an enveloped credential is not a data: URL of a JWT".into(),
+                    )),
+                }
+            }
+            Value::Object(_) => {
+                let mut report =
+                    verify_credential(item, container, "json-ld", None, Some(parent), env, 0).await;
+                report.parent = Some(parent);
+                out.push(report);
+            }
+            _ => out.push(error_report(
+                container,
+                "an embedded credential is neither an object nor a JWT".into(),
+            )),
+        }
+    })
+}
+
+/// Facts a JWT adds to the credential it carries.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct JwtFacts {
+    /// The proof outcome of the JWS itself.
+    pub proof: Option<Check>,
+    /// The key, when the JWS verified.
+    pub key: Option<ResolvedKey>,
+    pub nbf: Option<OffsetDateTime>,
+    pub exp: Option<OffsetDateTime>,
+    /// Claims that contradict the credential (`iss`, `sub`, `jti`…).
+    pub claim_mismatch: Vec<String>,
+    /// `iss` differs from the credential's issuer.
+    pub iss_mismatch: Option<String>,
+    /// The JWS header's `kid`, if any.
+    pub kid: Option<String>,
+    pub format: &'static str,
+}
+
+fn issuer_id(doc: &Value) -> Option<String> {
+    match doc.get("issuer") {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Object(o)) => o.get("id").and_then(Value::as_str).map(str::to_owned),
+        _ => None,
+    }
+}
+
+fn first_subject(doc: &Value) -> Option<&Value> {
+    match doc.get("credentialSubject") {
+        Some(Value::Array(items)) => items.first(),
+        Some(s @ Value::Object(_)) => Some(s),
+        _ => None,
+    }
+}
+
+fn info_of(doc: &Value) -> CredentialInfo {
+    let s = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
+    let subject = first_subject(doc);
+    let name = s(doc.get("name")).or_else(|| {
+        s(subject
+            .and_then(|x| x.get("achievement"))
+            .and_then(|a| a.get("name")))
+    });
+    CredentialInfo {
+        id: s(doc.get("id")),
+        name,
+        issuer: issuer_id(doc),
+        issuer_name: s(doc.get("issuer").and_then(|i| i.get("name"))),
+        subject: s(subject.and_then(|x| x.get("id"))),
+        valid_from: s(doc.get("validFrom")).or_else(|| s(doc.get("issuanceDate"))),
+        valid_until: s(doc.get("validUntil")).or_else(|| s(doc.get("expirationDate"))),
+    }
+}
+
+/// The OB version from the contexts (`3.0.3`, `3.0.0`, `clr-2.0`), if any.
+fn ob_version(doc: &Value) -> Option<String> {
+    let urls = crate::ld::context_urls(doc);
+    if urls
+        .iter()
+        .any(|u| u.starts_with("https://purl.imsglobal.org/spec/clr/v2p0/"))
+    {
+        return Some("clr-2.0".into());
+    }
+    urls.iter().find_map(|u| {
+        let rest = u.strip_prefix("https://purl.imsglobal.org/spec/ob/v3p0/")?;
+        if rest == "context.json" {
+            Some("3.0.0".to_owned())
+        } else {
+            rest.strip_prefix("context-")
+                .and_then(|r| r.strip_suffix(".json"))
+                .map(str::to_owned)
+        }
+    })
+}
+
+/// Verify one credential (JSON-LD with an embedded proof, or the credential a JWT carried).
+pub(crate) fn verify_credential<'a>(
+    doc: &'a Value,
+    container: Option<&'static str>,
+    format: &'static str,
+    jwt: Option<JwtFacts>,
+    parent: Option<usize>,
+    env: &'a Env<'a>,
+    depth: usize,
+) -> Pin<Box<dyn Future<Output = Report> + 'a>> {
+    Box::pin(async move {
+        let kind = if has_type(doc, "ClrCredential") {
+            "clr"
+        } else if has_type(doc, "EndorsementCredential") {
+            "endorsement"
+        } else {
+            "credential"
+        };
+        let mut report = Report {
+            index: 0,
+            container,
+            format: jwt.as_ref().map(|j| j.format).unwrap_or(format),
+            ob_version: if is_ob_type(doc) { ob_version(doc) } else { None },
+            kind,
+            verdict: Verdict::Error,
+            checks: Vec::new(),
+            credential: Some(info_of(doc)),
+            parent,
+            document: Some(doc.clone()),
+        };
+        // format
+        let mut problems = Vec::new();
+        let first_context = match doc.get("@context") {
+            Some(Value::Array(items)) => items.first().and_then(Value::as_str),
+            Some(Value::String(s)) => Some(s.as_str()),
+            _ => None,
+        };
+        if doc.get("@context").is_none() {
+            problems.push("no @context".to_owned());
+        } else if !matches!(
+            first_context,
+            Some("https://www.w3.org/ns/credentials/v2" | "https://www.w3.org/2018/credentials/v1")
+        ) {
+            problems.push("its first @context is not the W3C credentials context".to_owned());
+        }
+        let issuer = issuer_id(doc);
+        if issuer.is_none() {
+            problems.push("no issuer id".to_owned());
+        }
+        if first_subject(doc).is_none() {
+            problems.push("no credentialSubject".to_owned());
+        }
+        if !problems.is_empty() {
+            report.checks.push(Check::failed(
+                CheckId::Format,
+                format!("not a well-formed credential: {}", problems.join(", ")),
+            ));
+            report.verdict = Verdict::Invalid;
+            return report;
+        }
+        if is_status_list(doc) {
+            report.checks.push(Check::failed(
+                CheckId::Format,
+                "this is an issuer's status list (a revocation register), not a credential about a learner",
+            ));
+            report.verdict = Verdict::Error;
+            return report;
+        }
+        let what = match (kind, &report.ob_version) {
+            ("clr", _) => "a CLR 2.0 record".to_owned(),
+            ("endorsement", _) => "an Open Badges endorsement".to_owned(),
+            (_, Some(v)) => format!("an Open Badges {v} credential"),
+            (_, None) => "a verifiable credential (not an Open Badge)".to_owned(),
+        };
+        report.checks.push(Check::passed(CheckId::Format, what));
+        // schema
+        report.checks.push(schema::check(doc, kind, is_ob_type(doc)));
+        // proof
+        let (proof_check, key) = match &jwt {
+            Some(facts) => {
+                let check = match (&facts.proof, facts.claim_mismatch.is_empty()) {
+                    (Some(c), true) => c.clone(),
+                    (Some(c), false) if c.outcome == Outcome::Passed => Check::failed(
+                        CheckId::Proof,
+                        format!(
+                            "the JWT's claims contradict the credential: {}",
+                            facts.claim_mismatch.join("; ")
+                        ),
+                    ),
+                    (Some(c), false) => c.clone(),
+                    (None, _) => Check::skipped(CheckId::Proof, "no proof checked"),
+                };
+                (check, facts.key.clone())
+            }
+            None => match proof::verify_data_integrity(doc, "assertionMethod", env).await {
+                ProofOutcome::Valid { key, vm, proof } => {
+                    let suite = proof
+                        .get("cryptosuite")
+                        .or_else(|| proof.get("type"))
+                        .and_then(Value::as_str)
+                        .unwrap_or("proof")
+                        .to_owned();
+                    (
+                        Check::passed(CheckId::Proof, format!("{suite} signature by {vm} verifies")),
+                        Some(key),
+                    )
+                }
+                ProofOutcome::Invalid(r) => (Check::failed(CheckId::Proof, r), None),
+                ProofOutcome::Unchecked(r) => (Check::skipped(CheckId::Proof, r), None),
+            },
+        };
+        let proof_ok = proof_check.outcome == Outcome::Passed;
+        report.checks.push(proof_check);
+        // issuer binding
+        let issuer = issuer.unwrap_or_default();
+        // A key only the credential asserts is bound when the issuer's own document lists it.
+        let key = match key {
+            Some(mut k) if proof_ok && k.controller.is_none() => {
+                match keys::bind_via_issuer(&k.jwk, &issuer, env).await {
+                    Ok(as_of) => {
+                        k.controller = Some(issuer.clone());
+                        k.as_of = as_of;
+                    }
+                    Err(reason) => {
+                        let before = k.unbound_reason.take().unwrap_or_default();
+                        k.unbound_reason = Some(if before.is_empty() {
+                            reason
+                        } else {
+                            format!("{before}; {reason}")
+                        });
+                    }
+                }
+                Some(k)
+            }
+            other => other,
+        };
+        let binding = match (&key, jwt.as_ref().and_then(|j| j.iss_mismatch.clone())) {
+            (_, Some(m)) => Check::failed(CheckId::IssuerBinding, m),
+            (Some(k), None) if proof_ok => match &k.controller {
+                Some(c) if *c == issuer => Check::passed(
+                    CheckId::IssuerBinding,
+                    match &k.as_of {
+                        Some(d) => {
+                            format!("the key belongs to the issuer {issuer} (issuer's document as of {d})")
+                        }
+                        None => format!("the key belongs to the issuer {issuer}"),
+                    },
+                ),
+                Some(c) => Check::failed(
+                    CheckId::IssuerBinding,
+                    format!("signed by a key of {c}, but the credential names {issuer} as its issuer"),
+                ),
+                None => Check::skipped(
+                    CheckId::IssuerBinding,
+                    format!(
+                        "signature valid, issuer not bound: {}",
+                        k.unbound_reason
+                            .clone()
+                            .unwrap_or_else(|| "the key's owner is unknown".into())
+                    ),
+                ),
+            },
+            _ => match claimed_signer(doc, jwt.as_ref()) {
+                // A self-certifying key (did:key, did:jwk) names its owner without any lookup.
+                Some(did) if did != issuer => Check::failed(
+                    CheckId::IssuerBinding,
+                    format!(
+                        "the proof names a key of {did}, but the credential names {issuer} as its issuer"
+                    ),
+                ),
+                _ => Check::skipped(CheckId::IssuerBinding, "not checked: the proof did not verify"),
+            },
+        };
+        report.checks.push(binding);
+        // dates
+        report.checks.push(dates_check(doc, jwt.as_ref(), env.opts.now));
+        // status (only once the proof holds: no fetches on behalf of forged data)
+        report.checks.push(if proof_ok {
+            status::check(doc, env).await
+        } else {
+            Check::skipped(CheckId::Status, "not checked: the proof did not verify")
+        });
+        // endorsements
+        report
+            .checks
+            .push(endorsements_check(doc, container, env, depth).await);
+        // recipient
+        report.checks.push(recipient_check(doc, &env.opts.identities));
+        report.verdict = verdict(
+            &report.checks,
+            &[CheckId::Proof, CheckId::IssuerBinding, CheckId::Dates],
+        );
+        // With the proof unchecked, the content is unauthenticated: its own claims (dates, schema, status) cannot
+        // make it invalid, only indeterminate. A key that provably is not the issuer's still makes it invalid.
+        let proof_unchecked = report
+            .checks
+            .iter()
+            .any(|c| c.id == CheckId::Proof && c.outcome == Outcome::Skipped);
+        let binding_failed = report
+            .checks
+            .iter()
+            .any(|c| c.id == CheckId::IssuerBinding && c.outcome == Outcome::Failed);
+        if report.verdict == Verdict::Invalid && proof_unchecked && !binding_failed {
+            report.verdict = Verdict::Indeterminate;
+        }
+        report
+    })
+}
+
+/// When every proof names a self-certifying key (did:key, did:jwk) of one DID that provably is not `issuer`'s:
+/// that DID. `None` when any proof could be the issuer's.
+fn claimed_signer(doc: &Value, jwt: Option<&JwtFacts>) -> Option<String> {
+    let vms: Vec<String> = match jwt {
+        Some(j) => vec![j.kid.clone()?],
+        None => proof::proofs_of(doc)
+            .iter()
+            .map(|p| {
+                p.get("verificationMethod")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned()
+            })
+            .collect(),
+    };
+    let issuer = issuer_id(doc).unwrap_or_default();
+    let mut signer = None;
+    for vm in vms {
+        let did = vm.split('#').next().unwrap_or("").to_owned();
+        if !(did.starts_with("did:key:") || did.starts_with("did:jwk:")) || did == issuer {
+            return None;
+        }
+        signer = Some(did);
+    }
+    signer
+}
+
+/// Failed anything → invalid; a required check skipped → indeterminate; else valid.
+fn verdict(checks: &[Check], required: &[CheckId]) -> Verdict {
+    if checks.iter().any(|c| c.outcome == Outcome::Failed) {
+        return Verdict::Invalid;
+    }
+    if checks
+        .iter()
+        .any(|c| c.outcome == Outcome::Skipped && required.contains(&c.id))
+    {
+        return Verdict::Indeterminate;
+    }
+    Verdict::Valid
+}
+
+fn dates_check(doc: &Value, jwt: Option<&JwtFacts>, now: OffsetDateTime) -> Check {
+    let field = |names: &[&str]| -> Result<Option<(String, OffsetDateTime)>, String> {
+        for n in names {
+            if let Some(v) = doc.get(*n) {
+                let s = v.as_str().ok_or_else(|| format!("{n} is not a date string"))?;
+                let t = parse_date(s).ok_or_else(|| format!("{n} \"{s}\" is not an RFC 3339 date"))?;
+                return Ok(Some(((*n).to_owned(), t)));
+            }
+        }
+        Ok(None)
+    };
+    let start = match field(&["validFrom", "issuanceDate"]) {
+        Ok(v) => v,
+        Err(e) => return Check::failed(CheckId::Dates, e),
+    };
+    let end = match field(&["validUntil", "expirationDate"]) {
+        Ok(v) => v,
+        Err(e) => return Check::failed(CheckId::Dates, e),
+    };
+    let mut starts: Vec<(String, OffsetDateTime)> = start.into_iter().collect();
+    let mut ends: Vec<(String, OffsetDateTime)> = end.into_iter().collect();
+    if let Some(j) = jwt {
+        starts.extend(j.nbf.map(|t| ("the JWT's nbf".to_owned(), t)));
+        ends.extend(j.exp.map(|t| ("the JWT's exp".to_owned(), t)));
+    }
+    for (name, t) in &starts {
+        if now < *t {
+            return Check::failed(
+                CheckId::Dates,
+                format!("not valid yet: {name} is {}", fmt_date(*t)),
+            );
+        }
+    }
+    for (name, t) in &ends {
+        if now > *t {
+            return Check::failed(CheckId::Dates, format!("expired: {name} was {}", fmt_date(*t)));
+        }
+    }
+    match (starts.first(), ends.first()) {
+        (Some((_, s)), Some((_, e))) => Check::passed(
+            CheckId::Dates,
+            format!("valid from {} until {}", fmt_date(*s), fmt_date(*e)),
+        ),
+        (Some((_, s)), None) => Check::passed(
+            CheckId::Dates,
+            format!("valid since {}, no end date", fmt_date(*s)),
+        ),
+        (None, Some((_, e))) => Check::passed(
+            CheckId::Dates,
+            format!("no start date, valid until {}", fmt_date(*e)),
+        ),
+        (None, None) => Check::passed(CheckId::Dates, "no validity dates"),
+    }
+}
+
+async fn endorsements_check(
+    doc: &Value,
+    container: Option<&'static str>,
+    env: &Env<'_>,
+    depth: usize,
+) -> Check {
+    let mut found: Vec<Value> = Vec::new();
+    let mut jwts: Vec<String> = Vec::new();
+    let mut collect = |holder: Option<&Value>| {
+        let Some(h) = holder else { return };
+        if let Some(Value::Array(items)) = h.get("endorsement") {
+            found.extend(items.iter().cloned());
+        }
+        if let Some(Value::Array(items)) = h.get("endorsementJwt") {
+            jwts.extend(items.iter().filter_map(|v| v.as_str().map(str::to_owned)));
+        }
+    };
+    collect(Some(doc));
+    let subject = first_subject(doc);
+    collect(subject.and_then(|s| s.get("achievement")));
+    collect(doc.get("issuer"));
+    if found.is_empty() && jwts.is_empty() {
+        return Check::skipped(CheckId::Endorsements, "no endorsements");
+    }
+    if depth >= 2 {
+        return Check::skipped(
+            CheckId::Endorsements,
+            "endorsements nested too deep were not checked",
+        );
+    }
+    let mut reports = Vec::new();
+    for e in &found {
+        reports.push(verify_credential(e, container, "json-ld", None, None, env, depth + 1).await);
+    }
+    for j in &jwts {
+        let mut out = Vec::new();
+        jwt::verify_compact(j, container, None, env, &mut out).await;
+        reports.extend(out);
+    }
+    let total = reports.len();
+    let valid = reports.iter().filter(|r| r.verdict == Verdict::Valid).count();
+    let tampered: Vec<String> = reports
+        .iter()
+        .filter(|r| {
+            r.checks
+                .iter()
+                .any(|c| c.id == CheckId::Proof && c.outcome == Outcome::Failed)
+        })
+        .filter_map(|r| {
+            r.credential
+                .as_ref()
+                .and_then(|c| c.id.clone())
+                .or(Some("an endorsement".into()))
+        })
+        .collect();
+    if !tampered.is_empty() {
+        return Check::failed(
+            CheckId::Endorsements,
+            format!(
+                "{} of {total} endorsements have a proof that does not verify: {}",
+                tampered.len(),
+                tampered.join(", ")
+            ),
+        );
+    }
+    if valid == total {
+        Check::passed(CheckId::Endorsements, format!("{total} endorsement(s) verified"))
+    } else {
+        Check::skipped(
+            CheckId::Endorsements,
+            format!("{valid} of {total} endorsements verified; the others could not be fully checked"),
+        )
+    }
+}
+
+/// `sha256$hex` or `md5$hex` identity hashes, with their salt, against the declared identities.
+pub(crate) fn identity_matches(hashed: &str, salt: &str, identities: &[String]) -> bool {
+    use sha2::{Digest, Sha256};
+    let Some(hex_hash) = hashed.strip_prefix("sha256$") else {
+        return false;
+    };
+    identities.iter().any(|id| {
+        let digest = Sha256::digest(format!("{id}{salt}").as_bytes());
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        hex.eq_ignore_ascii_case(hex_hash)
+    })
+}
+
+fn recipient_check(doc: &Value, identities: &[String]) -> Check {
+    if identities.is_empty() {
+        return Check::skipped(CheckId::Recipient, "no learner identity given to compare with");
+    }
+    let Some(subject) = first_subject(doc) else {
+        return Check::skipped(CheckId::Recipient, "no subject");
+    };
+    if let Some(id) = subject.get("id").and_then(Value::as_str) {
+        if identities.iter().any(|i| i == id) {
+            return Check::passed(CheckId::Recipient, format!("issued to {id}"));
+        }
+    }
+    if let Some(Value::Array(ids)) = subject.get("identifier") {
+        for ident in ids {
+            let hashed = ident.get("hashed").and_then(Value::as_bool).unwrap_or(false);
+            let value = ident.get("identityHash").and_then(Value::as_str).unwrap_or("");
+            let salt = ident.get("salt").and_then(Value::as_str).unwrap_or("");
+            let ok = if hashed {
+                identity_matches(value, salt, identities)
+            } else {
+                identities.iter().any(|i| i == value)
+            };
+            if ok {
+                return Check::passed(
+                    CheckId::Recipient,
+                    "the recipient identifier matches a declared identity",
+                );
+            }
+        }
+    }
+    Check::failed(
+        CheckId::Recipient,
+        "issued to someone else: no declared identity matches the recipient",
+    )
+}
+
+/// A JSON-LD presentation: its proof (authentication, challenge, domain), its holder, then each credential.
+async fn verify_presentation(
+    doc: Value,
+    container: Option<&'static str>,
+    env: &Env<'_>,
+    out: &mut Vec<Report>,
+) {
+    let mut checks = vec![Check::passed(CheckId::Format, "a verifiable presentation")];
+    let outcome = proof::verify_data_integrity(&doc, "authentication", env).await;
+    let holder = doc.get("holder").and_then(|h| {
+        h.as_str()
+            .map(str::to_owned)
+            .or_else(|| h.get("id")?.as_str().map(str::to_owned))
+    });
+    match outcome {
+        ProofOutcome::Valid { key, vm, proof } => {
+            let mut problems = Vec::new();
+            if let Some(c) = &env.opts.challenge {
+                if proof.get("challenge").and_then(Value::as_str) != Some(c) {
+                    problems.push(format!("the challenge is not \"{c}\""));
+                }
+            }
+            if let Some(d) = &env.opts.domain {
+                let ok = match proof.get("domain") {
+                    Some(Value::String(s)) => s == d,
+                    Some(Value::Array(a)) => a.iter().any(|x| x.as_str() == Some(d)),
+                    _ => false,
+                };
+                if !ok {
+                    problems.push(format!("the domain is not \"{d}\""));
+                }
+            }
+            if problems.is_empty() {
+                checks.push(Check::passed(
+                    CheckId::Proof,
+                    format!("the presentation's signature by {vm} verifies"),
+                ));
+            } else {
+                checks.push(Check::failed(CheckId::Proof, problems.join("; ")));
+            }
+            checks.push(holder_check(
+                holder.as_deref(),
+                key.controller.as_deref(),
+                key.unbound_reason.as_deref(),
+            ));
+        }
+        ProofOutcome::Invalid(_) if proof::proofs_of(&doc).is_empty() && holder.is_none() => {
+            // No proof and no holder: an envelope that claims nothing about who presents it.
+            checks.push(Check::skipped(
+                CheckId::Proof,
+                "an unsigned presentation: it proves nothing about who presents it",
+            ));
+            checks.push(Check::skipped(
+                CheckId::Holder,
+                "no holder is named and nothing is signed",
+            ));
+        }
+        ProofOutcome::Invalid(r) => {
+            let r = if proof::proofs_of(&doc).is_empty() {
+                format!(
+                    "the presentation names its holder {} but is not signed",
+                    holder.clone().unwrap_or_default()
+                )
+            } else {
+                r
+            };
+            checks.push(Check::failed(CheckId::Proof, r));
+            checks.push(Check::skipped(
+                CheckId::Holder,
+                "not checked: the presentation's proof did not verify",
+            ));
+        }
+        ProofOutcome::Unchecked(r) => {
+            checks.push(Check::skipped(CheckId::Proof, r));
+            checks.push(Check::skipped(
+                CheckId::Holder,
+                "not checked: the presentation's proof could not be checked",
+            ));
+        }
+    }
+    let me = out.len();
+    let verdict = verdict(&checks, &[CheckId::Proof, CheckId::Holder]);
+    out.push(Report {
+        index: 0,
+        container,
+        format: "vp-json-ld",
+        ob_version: None,
+        kind: "presentation",
+        verdict,
+        checks,
+        credential: None,
+        parent: None,
+        document: Some(doc.clone()),
+    });
+    let creds = match doc.get("verifiableCredential") {
+        Some(Value::Array(items)) => items.clone(),
+        Some(v) => vec![v.clone()],
+        None => Vec::new(),
+    };
+    for item in &creds {
+        verify_embedded(item, container, me, env, out).await;
+    }
+}
+
+pub(crate) fn holder_check(holder: Option<&str>, controller: Option<&str>, unbound: Option<&str>) -> Check {
+    match (holder, controller) {
+        (Some(h), Some(c)) if h == c => Check::passed(CheckId::Holder, format!("signed by its holder {h}")),
+        (Some(h), Some(c)) => Check::failed(CheckId::Holder, format!("signed by {c}, but the holder is {h}")),
+        (None, Some(c)) => Check::passed(CheckId::Holder, format!("signed by {c} (no holder stated)")),
+        (_, None) => Check::skipped(
+            CheckId::Holder,
+            format!(
+                "the signer is unknown: {}",
+                unbound.unwrap_or("the key's owner could not be established")
+            ),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdict_rules() {
+        let req = [CheckId::Proof, CheckId::IssuerBinding, CheckId::Dates];
+        let ok = vec![
+            Check::passed(CheckId::Proof, ""),
+            Check::passed(CheckId::IssuerBinding, ""),
+            Check::passed(CheckId::Dates, ""),
+            Check::skipped(CheckId::Status, "offline"),
+        ];
+        assert_eq!(verdict(&ok, &req), Verdict::Valid);
+        let mut unbound = ok.clone();
+        unbound[1] = Check::skipped(CheckId::IssuerBinding, "asserted only");
+        assert_eq!(verdict(&unbound, &req), Verdict::Indeterminate);
+        let mut expired = unbound.clone();
+        expired[2] = Check::failed(CheckId::Dates, "expired");
+        assert_eq!(verdict(&expired, &req), Verdict::Invalid);
+    }
+
+    #[test]
+    fn identity_hash() {
+        // sha256("learner@example.org" + "salt")
+        use sha2::{Digest, Sha256};
+        let hex: String = Sha256::digest(b"learner@example.orgpepper")
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let ids = vec!["learner@example.org".to_owned()];
+        assert!(identity_matches(&format!("sha256${hex}"), "pepper", &ids));
+        assert!(!identity_matches(&format!("sha256${hex}"), "other", &ids));
+    }
+}

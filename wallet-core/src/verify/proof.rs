@@ -1,0 +1,279 @@
+//! Signature checks: Data Integrity proofs (eddsa-rdfc-2022, legacy eddsa-2022, Ed25519Signature2020,
+//! Ed25519Signature2018) over RDFC-1.0 canonical N-Quads, and compact JWS (EdDSA, ES256, RS256, PS256).
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use ssi::jwk::{Algorithm, JWK};
+
+use super::keys::{self, KeyError, ResolvedKey};
+use super::Env;
+use crate::ld;
+
+/// What one proof check found.
+#[derive(Debug, Clone)]
+pub enum ProofOutcome {
+    /// The signature verifies with this key.
+    Valid {
+        key: ResolvedKey,
+        vm: String,
+        proof: Value,
+    },
+    /// The proof is wrong (bad signature, malformed proof, key mismatch).
+    Invalid(String),
+    /// The proof could not be checked (unknown context, unsupported suite, key not resolvable).
+    Unchecked(String),
+}
+
+/// The proofs of a document (object or array), in order.
+pub fn proofs_of(doc: &Value) -> Vec<Value> {
+    match doc.get("proof") {
+        Some(Value::Array(items)) => items.clone(),
+        Some(p @ Value::Object(_)) => vec![p.clone()],
+        _ => Vec::new(),
+    }
+}
+
+/// Check every proof; the first valid one wins. With none valid: invalid if any proof was wrong, else unchecked.
+pub async fn verify_data_integrity(doc: &Value, purpose: &str, env: &Env<'_>) -> ProofOutcome {
+    let proofs = proofs_of(doc);
+    if proofs.is_empty() {
+        return ProofOutcome::Invalid("the credential has no proof (it is not signed)".into());
+    }
+    let mut unsecured = doc.clone();
+    if let Some(map) = unsecured.as_object_mut() {
+        map.remove("proof");
+    }
+    let mut invalid = Vec::new();
+    let mut unchecked = Vec::new();
+    for proof in proofs {
+        match verify_one(&unsecured, &proof, purpose, env).await {
+            v @ ProofOutcome::Valid { .. } => return v,
+            ProofOutcome::Invalid(r) => invalid.push(r),
+            ProofOutcome::Unchecked(r) => unchecked.push(r),
+        }
+    }
+    if !invalid.is_empty() {
+        ProofOutcome::Invalid(invalid.join("; "))
+    } else {
+        ProofOutcome::Unchecked(unchecked.join("; "))
+    }
+}
+
+enum Suite {
+    /// eddsa-rdfc-2022, eddsa-2022, Ed25519Signature2020: multibase signature over the two hashes.
+    MultibaseEd25519,
+    /// Ed25519Signature2018: detached JWS (b64=false) over the two hashes.
+    DetachedJws,
+}
+
+async fn verify_one(unsecured: &Value, proof: &Value, purpose: &str, env: &Env<'_>) -> ProofOutcome {
+    let ptype = proof.get("type").and_then(Value::as_str).unwrap_or("");
+    let cryptosuite = proof.get("cryptosuite").and_then(Value::as_str);
+    let suite = match (ptype, cryptosuite) {
+        ("DataIntegrityProof", Some("eddsa-rdfc-2022" | "eddsa-2022")) => Suite::MultibaseEd25519,
+        ("Ed25519Signature2020", _) => Suite::MultibaseEd25519,
+        ("Ed25519Signature2018", _) => Suite::DetachedJws,
+        ("DataIntegrityProof", Some(cs)) => {
+            return ProofOutcome::Unchecked(format!("the cryptosuite {cs} is not supported"))
+        }
+        ("", _) => return ProofOutcome::Invalid("a proof has no type".into()),
+        (t, _) => return ProofOutcome::Unchecked(format!("the proof type {t} is not supported")),
+    };
+    let Some(vm) = proof.get("verificationMethod").and_then(Value::as_str) else {
+        return ProofOutcome::Invalid("the proof names no verificationMethod".into());
+    };
+    let proof_purpose = proof.get("proofPurpose").and_then(Value::as_str).unwrap_or("");
+    if proof_purpose != purpose {
+        return ProofOutcome::Invalid(format!(
+            "the proof's purpose is \"{proof_purpose}\", expected \"{purpose}\""
+        ));
+    }
+    let key = match keys::resolve(vm, env).await {
+        Ok(k) => k,
+        Err(KeyError::Unresolvable(r)) => return ProofOutcome::Unchecked(format!("key {vm}: {r}")),
+        Err(KeyError::Invalid(r)) => return ProofOutcome::Invalid(format!("key {vm}: {r}")),
+    };
+    let mut config = proof.clone();
+    if let Some(map) = config.as_object_mut() {
+        map.remove("proofValue");
+        map.remove("jws");
+        if let Some(ctx) = unsecured.get("@context") {
+            map.insert("@context".into(), ctx.clone());
+        }
+    }
+    let hash = match hash_data(unsecured, &config).await {
+        Ok(h) => h,
+        Err(ld::LdError::UnknownContext(url)) => {
+            return ProofOutcome::Unchecked(format!(
+                "unknown context URL {url}: Carnet cannot read this credential's terms"
+            ))
+        }
+        Err(ld::LdError::Bundled(e)) => return ProofOutcome::Unchecked(e),
+        Err(e) => return ProofOutcome::Invalid(format!("the signed data cannot be read: {e}")),
+    };
+    let result = match suite {
+        Suite::MultibaseEd25519 => {
+            let Some(value) = proof.get("proofValue").and_then(Value::as_str) else {
+                return ProofOutcome::Invalid("the proof has no proofValue".into());
+            };
+            let sig = match multibase::decode(value) {
+                Ok((multibase::Base::Base58Btc, sig)) => sig,
+                _ => return ProofOutcome::Invalid("proofValue is not base58btc multibase".into()),
+            };
+            verify_signature(Algorithm::EdDSA, &hash, &key.jwk, &sig)
+        }
+        Suite::DetachedJws => {
+            let Some(jws) = proof.get("jws").and_then(Value::as_str) else {
+                return ProofOutcome::Invalid("the proof has no jws".into());
+            };
+            let Some((header_b64, sig_b64)) = jws.split_once("..") else {
+                return ProofOutcome::Invalid("the proof's jws is not a detached JWS".into());
+            };
+            let sig = match URL_SAFE_NO_PAD.decode(sig_b64) {
+                Ok(s) => s,
+                Err(_) => return ProofOutcome::Invalid("the proof's jws signature is not base64url".into()),
+            };
+            let mut input = header_b64.as_bytes().to_vec();
+            input.push(b'.');
+            input.extend_from_slice(&hash);
+            verify_signature(Algorithm::EdDSA, &input, &key.jwk, &sig)
+        }
+    };
+    match result {
+        Ok(()) => ProofOutcome::Valid {
+            key,
+            vm: vm.to_owned(),
+            proof: proof.clone(),
+        },
+        Err(r) => ProofOutcome::Invalid(r),
+    }
+}
+
+/// sha256(canonical proof configuration) ‖ sha256(canonical document).
+async fn hash_data(unsecured: &Value, config: &Value) -> Result<Vec<u8>, ld::LdError> {
+    let doc = ld::canonical_nquads(unsecured).await?;
+    let conf = ld::canonical_nquads(config).await?;
+    let mut out = Sha256::digest(conf.concat().as_bytes()).to_vec();
+    out.extend_from_slice(&Sha256::digest(doc.concat().as_bytes()));
+    Ok(out)
+}
+
+/// Verify `sig` over `data` with `key`; a readable reason on failure.
+pub fn verify_signature(alg: Algorithm, data: &[u8], key: &JWK, sig: &[u8]) -> Result<(), String> {
+    ssi::claims::jws::verify_bytes(alg, data, key, sig).map_err(|e| match e {
+        ssi::claims::jws::Error::InvalidSignature => {
+            "the signature does not match the signed data".to_owned()
+        }
+        other => format!("the signature does not verify ({other})"),
+    })
+}
+
+/// A compact JWS, split and decoded.
+#[derive(Debug, Clone)]
+pub struct Jws {
+    pub header: Value,
+    pub payload: Vec<u8>,
+    pub signing_input: String,
+    pub signature: Vec<u8>,
+}
+
+/// Split and decode a compact JWS; `Err` when it is not one.
+pub fn parse_jws(text: &str) -> Result<Jws, String> {
+    let text = text.trim();
+    let mut parts = text.split('.');
+    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err("not a compact JWS (three dot-separated parts)".into());
+    };
+    let header_bytes = URL_SAFE_NO_PAD
+        .decode(h)
+        .map_err(|_| "the JWS header is not base64url".to_owned())?;
+    let header: Value =
+        serde_json::from_slice(&header_bytes).map_err(|_| "the JWS header is not JSON".to_owned())?;
+    if !header.is_object() {
+        return Err("the JWS header is not a JSON object".into());
+    }
+    let payload = URL_SAFE_NO_PAD
+        .decode(p)
+        .map_err(|_| "the JWS payload is not base64url".to_owned())?;
+    let signature = URL_SAFE_NO_PAD
+        .decode(s)
+        .map_err(|_| "the JWS signature is not base64url".to_owned())?;
+    Ok(Jws {
+        header,
+        payload,
+        signing_input: format!("{h}.{p}"),
+        signature,
+    })
+}
+
+/// The signing algorithm named by a JWS header, if Carnet verifies it.
+pub fn jws_algorithm(header: &Value) -> Result<Algorithm, String> {
+    match header.get("alg").and_then(Value::as_str) {
+        Some("EdDSA") => Ok(Algorithm::EdDSA),
+        Some("ES256") => Ok(Algorithm::ES256),
+        Some("RS256") => Ok(Algorithm::RS256),
+        Some("PS256") => Ok(Algorithm::PS256),
+        Some("none") => Err("the JWT is unsecured (alg \"none\"): it carries no signature".into()),
+        Some(other) => Err(format!("the signature algorithm {other} is not supported")),
+        None => Err("the JWS header names no algorithm".into()),
+    }
+}
+
+/// ES256 in JOSE is raw r‖s (64 bytes); a DER-encoded signature is malformed, and said so.
+pub fn check_signature_shape(alg: Algorithm, sig: &[u8]) -> Result<(), String> {
+    if alg == Algorithm::ES256 && sig.len() != 64 {
+        if sig.first() == Some(&0x30) {
+            return Err(format!(
+                "the ES256 signature is DER-encoded ({} bytes); JOSE requires the raw 64-byte r‖s form",
+                sig.len()
+            ));
+        }
+        return Err(format!("the ES256 signature has {} bytes, not 64", sig.len()));
+    }
+    Ok(())
+}
+
+/// Where a JWS's key comes from: `kid` (a DID URL or key URL), else the `jwk` header, else `iss` (a DID).
+pub async fn jws_key(
+    header: &Value,
+    iss: Option<&str>,
+    env: &Env<'_>,
+) -> Result<(ResolvedKey, String), KeyError> {
+    if let Some(kid) = header.get("kid").and_then(Value::as_str) {
+        let kid = if kid.starts_with('#') {
+            format!("{}{kid}", iss.unwrap_or(""))
+        } else {
+            kid.to_owned()
+        };
+        if kid.starts_with("did:") || kid.starts_with("https://") || kid.starts_with("http://") {
+            return keys::resolve(&kid, env).await.map(|k| (k, kid));
+        }
+    }
+    if let Some(jwk) = header.get("jwk") {
+        let jwk: JWK = serde_json::from_value(jwk.clone())
+            .map_err(|e| KeyError::Invalid(format!("the jwk header is not a JWK: {e}")))?;
+        if jwk.is_public() == false {
+            return Err(KeyError::Invalid("the jwk header holds a private key".into()));
+        }
+        let key = ResolvedKey {
+            jwk,
+            controller: None,
+            unbound_reason: Some("the key is only asserted by the JWT's own jwk header".into()),
+            as_of: None,
+        };
+        return Ok((key, "jwk header".into()));
+    }
+    if let Some(iss) = iss.filter(|i| i.starts_with("did:key:") || i.starts_with("did:jwk:")) {
+        let vm = if iss.starts_with("did:key:") {
+            format!("{iss}#{}", iss.trim_start_matches("did:key:"))
+        } else {
+            format!("{iss}#0")
+        };
+        return keys::resolve(&vm, env).await.map(|k| (k, vm));
+    }
+    Err(KeyError::Invalid(
+        "the JWT names no key (no kid, no jwk, no DID issuer)".into(),
+    ))
+}

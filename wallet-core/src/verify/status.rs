@@ -1,0 +1,236 @@
+//! The `status` check: BitstringStatusList, StatusList2021 and 1EdTechRevocationList, fetched through `net`
+//! (cached with their fetch date); a list is trusted only when its own proof and dates hold.
+
+use std::io::Read;
+
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+use base64::Engine;
+use serde_json::Value;
+
+use super::keys;
+use super::proof::{self, ProofOutcome};
+use super::{fmt_date, parse_date, Check, CheckId, Env};
+
+/// A status list expands to at most this many bytes (131,072 entries need 16 KiB; 16 MiB is generous).
+const MAX_LIST_BYTES: u64 = 16 * 1024 * 1024;
+
+enum Finding {
+    Clear(String),
+    Set(String),
+    Unchecked(String),
+    /// The list itself is not trustworthy (altered, expired, not the issuer's).
+    Untrusted(String),
+}
+
+pub(crate) async fn check(doc: &Value, env: &Env<'_>) -> Check {
+    let entries: Vec<&Value> = match doc.get("credentialStatus") {
+        None => return Check::skipped(CheckId::Status, "the issuer gives no way to check revocation"),
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(v) => vec![v],
+    };
+    let mut findings = Vec::new();
+    for e in entries {
+        findings.push(entry(doc, e, env).await);
+    }
+    let mut clear = Vec::new();
+    let mut unchecked = Vec::new();
+    for f in findings {
+        match f {
+            Finding::Set(r) => return Check::failed(CheckId::Status, r),
+            Finding::Untrusted(r) => return Check::failed(CheckId::Status, r),
+            Finding::Unchecked(r) => unchecked.push(r),
+            Finding::Clear(r) => clear.push(r),
+        }
+    }
+    if !unchecked.is_empty() {
+        return Check::skipped(CheckId::Status, unchecked.join("; "));
+    }
+    Check::passed(CheckId::Status, clear.join("; "))
+}
+
+async fn entry(doc: &Value, e: &Value, env: &Env<'_>) -> Finding {
+    let etype = super::types_of(e).into_iter().next().unwrap_or_default();
+    match etype.as_str() {
+        "BitstringStatusListEntry" | "StatusList2021Entry" => bitstring(doc, e, env).await,
+        "1EdTechRevocationList" => revocation_list(doc, e, env).await,
+        "" => Finding::Unchecked("a status entry has no type".into()),
+        other => Finding::Unchecked(format!("the status type {other} is not supported")),
+    }
+}
+
+fn when(as_of: &Option<String>) -> String {
+    match as_of {
+        Some(d) => format!(" (offline: list as fetched on {d})"),
+        None => String::new(),
+    }
+}
+
+async fn fetch(url: &str, env: &Env<'_>) -> Result<(Value, Option<String>), Finding> {
+    keys::fetch_json(url, env).await.map_err(|e| match e {
+        keys::KeyError::Unresolvable(r) => Finding::Unchecked(format!("status not checked: {r}")),
+        keys::KeyError::Invalid(r) => Finding::Untrusted(format!("the status list is unreadable: {r}")),
+    })
+}
+
+async fn bitstring(doc: &Value, e: &Value, env: &Env<'_>) -> Finding {
+    let Some(url) = e.get("statusListCredential").and_then(Value::as_str) else {
+        return Finding::Untrusted("the status entry names no statusListCredential".into());
+    };
+    let index = match e.get("statusListIndex") {
+        Some(Value::String(s)) => s.parse::<u64>().ok(),
+        Some(Value::Number(n)) => n.as_u64(),
+        _ => None,
+    };
+    let Some(index) = index else {
+        return Finding::Untrusted("the status entry's statusListIndex is not a number".into());
+    };
+    let purpose = e
+        .get("statusPurpose")
+        .and_then(Value::as_str)
+        .unwrap_or("revocation")
+        .to_owned();
+    let (list, as_of) = match fetch(url, env).await {
+        Ok(v) => v,
+        Err(f) => return f,
+    };
+    // Trust the list only if its issuer signed it and it is current.
+    match proof::verify_data_integrity(&list, "assertionMethod", env).await {
+        ProofOutcome::Valid { key, .. } => {
+            let list_issuer = super::issuer_id(&list);
+            if key.controller.is_some() && key.controller != list_issuer {
+                return Finding::Untrusted(format!("the status list {url} is not signed by its issuer"));
+            }
+            if list_issuer.is_some() && list_issuer != super::issuer_id(doc) {
+                return Finding::Untrusted(format!("the status list {url} was issued by someone else"));
+            }
+        }
+        ProofOutcome::Invalid(r) => {
+            return Finding::Untrusted(format!(
+                "the status list {url} has been altered or is badly signed: {r}"
+            ))
+        }
+        ProofOutcome::Unchecked(r) => {
+            return Finding::Unchecked(format!("the status list {url} could not be checked: {r}"))
+        }
+    }
+    let now = env.opts.now;
+    for (field, past) in [
+        ("validUntil", true),
+        ("expirationDate", true),
+        ("validFrom", false),
+    ] {
+        if let Some(t) = list.get(field).and_then(Value::as_str).and_then(parse_date) {
+            if past && now > t {
+                return Finding::Untrusted(format!("the status list {url} expired on {}", fmt_date(t)));
+            }
+            if !past && now < t {
+                return Finding::Untrusted(format!(
+                    "the status list {url} is not valid before {}",
+                    fmt_date(t)
+                ));
+            }
+        }
+    }
+    let subject = super::first_subject(&list);
+    let list_purpose = subject
+        .and_then(|s| s.get("statusPurpose"))
+        .and_then(Value::as_str);
+    if list_purpose.is_some_and(|p| p != purpose) {
+        return Finding::Untrusted(format!(
+            "the status list {url} is for {}, not {purpose}",
+            list_purpose.unwrap_or("")
+        ));
+    }
+    let Some(encoded) = subject.and_then(|s| s.get("encodedList")).and_then(Value::as_str) else {
+        return Finding::Untrusted(format!("the status list {url} has no encodedList"));
+    };
+    let bits = match decode_list(encoded) {
+        Ok(b) => b,
+        Err(r) => return Finding::Untrusted(format!("the status list {url} cannot be decoded: {r}")),
+    };
+    let byte = (index / 8) as usize;
+    let Some(b) = bits.get(byte) else {
+        return Finding::Untrusted(format!(
+            "index {index} is beyond the end of the status list {url}"
+        ));
+    };
+    let set = b & (0x80 >> (index % 8)) != 0;
+    let note = when(&as_of);
+    match (set, purpose.as_str()) {
+        (true, "suspension") => Finding::Set(format!("suspended by its issuer{note}")),
+        (true, _) => Finding::Set(format!("revoked by its issuer{note}")),
+        (false, p) => Finding::Clear(format!("not on the issuer's {p} list{note}")),
+    }
+}
+
+/// `u` + base64url(GZIP(bits)) (multibase); StatusList2021 lists may lack the `u`.
+pub(crate) fn decode_list(encoded: &str) -> Result<Vec<u8>, String> {
+    let body = encoded.strip_prefix('u').unwrap_or(encoded);
+    let compressed = URL_SAFE_NO_PAD
+        .decode(body)
+        .or_else(|_| URL_SAFE.decode(body))
+        .or_else(|_| STANDARD.decode(encoded))
+        .or_else(|_| STANDARD_NO_PAD.decode(encoded))
+        .map_err(|_| "encodedList is not base64".to_owned())?;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(compressed.as_slice())
+        .take(MAX_LIST_BYTES + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("not GZIP data ({e})"))?;
+    if out.len() as u64 > MAX_LIST_BYTES {
+        return Err("the list is too large".into());
+    }
+    Ok(out)
+}
+
+async fn revocation_list(doc: &Value, e: &Value, env: &Env<'_>) -> Finding {
+    let Some(url) = e.get("id").and_then(Value::as_str) else {
+        return Finding::Untrusted("the revocation list entry has no id".into());
+    };
+    let (list, as_of) = match fetch(url, env).await {
+        Ok(v) => v,
+        Err(f) => return f,
+    };
+    let Some(id) = doc.get("id").and_then(Value::as_str) else {
+        return Finding::Unchecked("the credential has no id to look up".into());
+    };
+    let revoked = ["revokedCredential", "revokedCredentials"].iter().any(|k| {
+        list.get(*k).and_then(Value::as_array).is_some_and(|items| {
+            items
+                .iter()
+                .any(|i| i.as_str() == Some(id) || i.get("id").and_then(Value::as_str) == Some(id))
+        })
+    });
+    let note = when(&as_of);
+    if revoked {
+        Finding::Set(format!("revoked by its issuer{note}"))
+    } else {
+        Finding::Clear(format!("not on the issuer's revocation list{note}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn bit_order_is_msb_first() {
+        let mut bits = vec![0u8; 16];
+        bits[2] = 0b0000_0001; // index 23
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(&bits).unwrap();
+        let encoded = format!("u{}", URL_SAFE_NO_PAD.encode(gz.finish().unwrap()));
+        let decoded = decode_list(&encoded).unwrap();
+        assert_eq!(decoded[2] & (0x80 >> (23 % 8)), 1);
+    }
+
+    #[test]
+    fn gzip_bomb_is_bounded() {
+        let zeros = vec![0u8; (MAX_LIST_BYTES + 1024) as usize];
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&zeros).unwrap();
+        let encoded = format!("u{}", URL_SAFE_NO_PAD.encode(gz.finish().unwrap()));
+        assert!(decode_list(&encoded).unwrap_err().contains("too large"));
+    }
+}
