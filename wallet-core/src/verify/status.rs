@@ -51,7 +51,8 @@ pub(crate) async fn check(doc: &Value, env: &Env<'_>) -> Check {
 async fn entry(doc: &Value, e: &Value, env: &Env<'_>) -> Finding {
     let etype = super::types_of(e).into_iter().next().unwrap_or_default();
     match etype.as_str() {
-        "BitstringStatusListEntry" | "StatusList2021Entry" => bitstring(doc, e, env).await,
+        "BitstringStatusListEntry" => bitstring(doc, e, "BitstringStatusListCredential", env).await,
+        "StatusList2021Entry" => bitstring(doc, e, "StatusList2021Credential", env).await,
         "1EdTechRevocationList" => revocation_list(doc, e, env).await,
         "" => Finding::Unchecked("a status entry has no type".into()),
         other => Finding::Unchecked(format!("the status type {other} is not supported")),
@@ -72,7 +73,7 @@ async fn fetch(url: &str, env: &Env<'_>) -> Result<(Value, Option<String>), Find
     })
 }
 
-async fn bitstring(doc: &Value, e: &Value, env: &Env<'_>) -> Finding {
+async fn bitstring(doc: &Value, e: &Value, list_type: &str, env: &Env<'_>) -> Finding {
     let Some(url) = e.get("statusListCredential").and_then(Value::as_str) else {
         return Finding::Untrusted("the status entry names no statusListCredential".into());
     };
@@ -93,6 +94,9 @@ async fn bitstring(doc: &Value, e: &Value, env: &Env<'_>) -> Finding {
         Ok(v) => v,
         Err(f) => return f,
     };
+    if !super::types_of(&list).iter().any(|t| t == list_type) {
+        return Finding::Untrusted(format!("the status list {url} is not a {list_type}"));
+    }
     // Trust the list only if its issuer signed it and it is current.
     match proof::verify_data_integrity(&list, "assertionMethod", env).await {
         ProofOutcome::Valid { key, .. } => {

@@ -1,0 +1,630 @@
+//! Verification against real files: the peer corpus (its manifest drives the loop), the OB 3.0 spec examples, the
+//! 1EdTech validator fixtures, the wild corpus, and issuers' web servers played by a real HTTP server on 127.0.0.1.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde_json::{json, Value};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use wallet_core::net::{MemoryCache, Net, NetPolicy};
+use wallet_core::verify::{overall, verify_bytes, CheckId, Options, Outcome, Report, Verdict};
+
+use crate::http;
+
+fn shared() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared");
+    assert!(
+        dir.is_dir(),
+        "../shared (beside the repository) is needed by these tests: {}",
+        dir.display()
+    );
+    dir
+}
+
+fn at(s: &str) -> OffsetDateTime {
+    OffsetDateTime::parse(s, &Rfc3339).unwrap()
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn block<F: Future>(rt: &tokio::runtime::Runtime, f: F) -> F::Output {
+    rt.block_on(f)
+}
+
+async fn verify(path: &Path, net: &Net, cache: &MemoryCache, opts: &Options) -> Vec<Report> {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    verify_bytes(&bytes, net, cache, opts).await
+}
+
+fn outcome(r: &Report, id: CheckId) -> (Outcome, String) {
+    let c = r
+        .checks
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no {id:?} check in {r:#?}"));
+    (c.outcome, c.reason.clone().unwrap_or_default())
+}
+
+/// Every check that did not pass says why.
+fn assert_reasons(name: &str, reports: &[Report]) {
+    assert!(!reports.is_empty(), "{name}: no report");
+    for r in reports {
+        for c in &r.checks {
+            if c.outcome != Outcome::Passed {
+                assert!(
+                    c.reason.as_deref().is_some_and(|s| !s.is_empty()),
+                    "{name}: {:?} has no reason",
+                    c.id
+                );
+            }
+        }
+    }
+}
+
+/// A Net that sends `https://host/…` to the local server (test routes) and allows loopback http.
+fn routed(routes: &[(&str, &str)]) -> Net {
+    Net::new(NetPolicy {
+        allow_loopback_http: true,
+        test_routes: routes
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect(),
+        ..NetPolicy::default()
+    })
+    .unwrap()
+}
+
+/// The peer corpus is judged after its credentials' 2024-06-30 expiry dates: its manifest's `fixed_time` is also
+/// their `validFrom`, at which the expired negatives are still valid.
+const PEER_NOW: &str = "2025-01-01T00:00:00Z";
+
+#[test]
+fn peer_corpus_gets_its_expected_classes_offline() {
+    let dir = shared().join("fixtures/peer-corpus");
+    let manifest: Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    let rt = runtime();
+    let net = Net::offline();
+    let cache = MemoryCache::new();
+    let mut failures = Vec::new();
+    let cases = manifest["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 45);
+    for case in cases {
+        let file = case["file"].as_str().unwrap();
+        let expect = case["expect"].as_str().unwrap();
+        let mut opts = Options::at(at(PEER_NOW));
+        opts.challenge = case["challenge"].as_str().map(str::to_owned);
+        opts.domain = case["domain"].as_str().map(str::to_owned);
+        let reports = block(&rt, verify(&dir.join(file), &net, &cache, &opts));
+        assert_reasons(file, &reports);
+        let got = overall(&reports);
+        let ok = match expect {
+            "valid" if file.starts_with("ob2-signed") => got == Verdict::Indeterminate,
+            "valid" => got == Verdict::Valid,
+            "invalid" => got == Verdict::Invalid,
+            "error" => matches!(got, Verdict::Error | Verdict::Indeterminate),
+            other => panic!("unknown expectation {other}"),
+        };
+        if !ok {
+            failures.push(format!("{file}: expected {expect}, got {got:?}: {:#?}", reports));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(cache.is_empty(), "offline verification cached nothing");
+}
+
+#[test]
+fn ob2_signed_needs_its_issuer_documents_then_holds_offline_from_the_cache() {
+    let side = shared().join("fixtures/peer-corpus/ob2-sidecar");
+    let rt = runtime();
+    let mut routes = http::Routes::new();
+    for f in ["key.json", "issuer.json", "badgeclass.json"] {
+        routes.insert(format!("/ob2/{f}"), (200, std::fs::read(side.join(f)).unwrap()));
+    }
+    let server = block(&rt, http::serve(routes));
+    let net = routed(&[("https://badges.public-example.org/", &format!("{}/", server.base))]);
+    let cache = MemoryCache::new();
+    let opts = Options::at(at(PEER_NOW));
+    for file in ["ob2-signed-baked.png", "ob2-signed-baked.svg"] {
+        let path = shared().join("fixtures/peer-corpus").join(file);
+        let reports = block(&rt, verify(&path, &net, &cache, &opts));
+        assert_eq!(overall(&reports), Verdict::Valid, "{file} online: {reports:#?}");
+        assert_eq!(outcome(&reports[0], CheckId::IssuerBinding).0, Outcome::Passed);
+        assert_eq!(reports[0].format, "ob2-signed");
+        // Offline afterwards: the cached documents, with their date.
+        let offline = block(&rt, verify(&path, &Net::offline(), &cache, &opts));
+        assert_eq!(
+            overall(&offline),
+            Verdict::Valid,
+            "{file} offline from cache: {offline:#?}"
+        );
+        assert!(
+            outcome(&offline[0], CheckId::Proof).1.contains("as of"),
+            "{offline:#?}"
+        );
+    }
+    assert!(server.hits.lock().unwrap().contains(&"/ob2/key.json".to_owned()));
+    // Uncached and offline: could not check, never valid.
+    let fresh = MemoryCache::new();
+    let path = shared().join("fixtures/peer-corpus/ob2-signed-baked.png");
+    let reports = block(&rt, verify(&path, &Net::offline(), &fresh, &opts));
+    assert_eq!(overall(&reports), Verdict::Indeterminate);
+}
+
+#[test]
+fn ob2_hosted_is_checked_at_its_issuer_and_410_means_revoked() {
+    let side = shared().join("fixtures/peer-corpus/ob2-sidecar");
+    let assertion = "/ob2/assertions/b2bb511e-adb5-4af8-b566-dd41ba3b5e1b.json";
+    let rt = runtime();
+    let opts = Options::at(at(PEER_NOW));
+    let path = shared().join("fixtures/peer-corpus/ob2-hosted-baked.png");
+    for (status, expect) in [(200, Verdict::Valid), (410, Verdict::Invalid)] {
+        let mut routes = http::Routes::new();
+        routes.insert(
+            assertion.into(),
+            (status, std::fs::read(side.join("hosted-assertion.json")).unwrap()),
+        );
+        for f in ["issuer.json", "badgeclass.json"] {
+            routes.insert(format!("/ob2/{f}"), (200, std::fs::read(side.join(f)).unwrap()));
+        }
+        let server = block(&rt, http::serve(routes));
+        let net = routed(&[("https://badges.public-example.org/", &format!("{}/", server.base))]);
+        let reports = block(&rt, verify(&path, &net, &MemoryCache::new(), &opts));
+        assert_eq!(overall(&reports), expect, "HTTP {status}: {reports:#?}");
+        if status == 410 {
+            assert!(outcome(&reports[0], CheckId::Status).1.contains("410"));
+        }
+    }
+}
+
+fn spec_examples() -> Vec<PathBuf> {
+    let dir = shared().join("standards/examples/ob-v3p0/spec-rendered-v1.0.14");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// The documents the spec examples' issuers would publish: each issuer's profile listing the keys its examples
+/// use (a multibase key from the verification method, or the JWT's `jwk`).
+fn issuer_documents() -> HashMap<String, Value> {
+    let mut docs: HashMap<String, Value> = HashMap::new();
+    for path in spec_examples() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (issuer, method) = if path.extension().is_some_and(|e| e == "jwt") {
+            let mut parts = text.trim().split('.');
+            let header: Value =
+                serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts.next().unwrap()).unwrap()).unwrap();
+            let payload: Value =
+                serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts.next().unwrap()).unwrap()).unwrap();
+            let issuer = payload["issuer"]["id"].as_str().unwrap().to_owned();
+            (
+                issuer.clone(),
+                json!({"id": format!("{issuer}#jwt"), "type": "JsonWebKey", "controller": issuer, "publicKeyJwk": header["jwk"]}),
+            )
+        } else {
+            let doc: Value = serde_json::from_str(&text).unwrap();
+            let issuer = doc["issuer"]["id"].as_str().unwrap().to_owned();
+            let vm = doc["proof"][0]["verificationMethod"].as_str().unwrap().to_owned();
+            let key = vm.split('#').nth(1).unwrap().to_owned();
+            (
+                issuer.clone(),
+                json!({"id": vm, "type": "Multikey", "controller": issuer, "publicKeyMultibase": key}),
+            )
+        };
+        let doc = docs
+            .entry(issuer.clone())
+            .or_insert_with(|| json!({"id": issuer, "type": "Profile", "verificationMethod": []}));
+        doc["verificationMethod"].as_array_mut().unwrap().push(method);
+    }
+    docs
+}
+
+#[test]
+fn spec_examples_all_sixteen_proofs_verify_and_binding_needs_the_issuer() {
+    let files = spec_examples();
+    assert_eq!(files.len(), 16);
+    let rt = runtime();
+    let now = at("2026-11-27T00:00:00Z");
+    let opts = Options::at(now);
+    // Offline, uncached: the signature verifies with the key the credential itself carries, but that proves
+    // nothing about the issuer: indeterminate, never valid.
+    for path in &files {
+        let reports = block(&rt, verify(path, &Net::offline(), &MemoryCache::new(), &opts));
+        let name = path.file_name().unwrap().to_string_lossy();
+        assert_eq!(
+            outcome(&reports[0], CheckId::Proof).0,
+            Outcome::Passed,
+            "{name}: {reports:#?}"
+        );
+        let (binding, why) = outcome(&reports[0], CheckId::IssuerBinding);
+        assert_eq!(binding, Outcome::Skipped, "{name}");
+        assert!(why.contains("issuer not bound"), "{name}: {why}");
+        assert_eq!(reports[0].verdict, Verdict::Indeterminate, "{name}");
+    }
+    // Online: the issuers' documents (served by a real HTTP server) list the keys: bound, valid, cached.
+    let mut routes = http::Routes::new();
+    let mut hosts = Vec::new();
+    for (issuer, doc) in issuer_documents() {
+        let url = url::Url::parse(&issuer).unwrap();
+        let host = url.host_str().unwrap().to_owned();
+        routes.insert(
+            format!("/{host}{}", url.path()),
+            (200, serde_json::to_vec(&doc).unwrap()),
+        );
+        hosts.push(host);
+    }
+    let server = block(&rt, http::serve(routes));
+    let prefixes: Vec<(String, String)> = hosts
+        .iter()
+        .map(|h| (format!("https://{h}/"), format!("{}/{h}/", server.base)))
+        .collect();
+    let net = routed(
+        &prefixes
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect::<Vec<_>>(),
+    );
+    let cache = MemoryCache::new();
+    for path in &files {
+        let name = path.file_name().unwrap().to_string_lossy();
+        let reports = block(&rt, verify(path, &net, &cache, &opts));
+        assert_eq!(
+            outcome(&reports[0], CheckId::IssuerBinding).0,
+            Outcome::Passed,
+            "{name}: {reports:#?}"
+        );
+        assert_eq!(reports[0].verdict, Verdict::Valid, "{name}: {reports:#?}");
+    }
+    // Offline again: bound from the cache, and the report says as of when.
+    for path in &files {
+        let name = path.file_name().unwrap().to_string_lossy();
+        let reports = block(&rt, verify(path, &Net::offline(), &cache, &opts));
+        assert_eq!(reports[0].verdict, Verdict::Valid, "{name}: {reports:#?}");
+        assert!(
+            outcome(&reports[0], CheckId::IssuerBinding).1.contains("as of"),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn validator_fixtures_fail_the_check_their_name_states() {
+    let dir = shared().join("standards/examples/ob-v3p0/validator-tests");
+    let rt = runtime();
+    let opts = Options::at(at("2026-11-27T00:00:00Z"));
+    let expect: &[(&str, &[CheckId])] = &[
+        ("simple-err-context.json", &[CheckId::Format]),
+        (
+            "simple-err-credential-subject-achievement-result-description-type.json",
+            &[CheckId::Proof, CheckId::Schema],
+        ),
+        (
+            "simple-err-credential-subject-identifier-type.json",
+            &[CheckId::Proof, CheckId::Schema],
+        ),
+        (
+            "simple-err-credential-subject-profile-type.json",
+            &[CheckId::Proof, CheckId::Schema],
+        ),
+        (
+            "simple-err-credential-subject-result-type.json",
+            &[CheckId::Proof, CheckId::Schema],
+        ),
+        (
+            "simple-err-credential-subject-type.json",
+            &[CheckId::Proof, CheckId::Schema],
+        ),
+        (
+            "simple-err-evidence-type.json",
+            &[CheckId::Proof, CheckId::Schema],
+        ),
+        ("simple-err-expired.json", &[CheckId::Dates]),
+        ("simple-err-issued.json", &[CheckId::Dates]),
+        (
+            "simple-err-issuer-otheridentifier-type.json",
+            &[CheckId::Proof, CheckId::Schema],
+        ),
+        (
+            "simple-err-issuer-parentorg-type.json",
+            &[CheckId::Proof, CheckId::Schema],
+        ),
+        ("simple-err-issuer-type.json", &[CheckId::Proof, CheckId::Schema]),
+        ("simple-err-issuer.json", &[CheckId::Format]),
+        ("simple-err-proof-method-no-scheme.json", &[CheckId::Proof]),
+        (
+            "simple-err-proof-method-unknown-did-method.json",
+            &[CheckId::Proof],
+        ),
+        ("simple-err-proof-method-unknown-scheme.json", &[CheckId::Proof]),
+        ("simple-err-proof-method.json", &[CheckId::Proof]),
+        ("simple-err-proof-value.json", &[CheckId::Proof]),
+        (
+            "simple-err-type.json",
+            &[CheckId::Proof, CheckId::Schema, CheckId::Format],
+        ),
+    ];
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        if name.starts_with("simple-err-") {
+            seen += 1;
+            assert!(
+                expect.iter().any(|(f, _)| *f == name),
+                "new fixture {name} has no expectation here"
+            );
+        }
+    }
+    assert_eq!(seen, expect.len());
+    for (file, checks) in expect {
+        let reports = block(
+            &rt,
+            verify(&dir.join(file), &Net::offline(), &MemoryCache::new(), &opts),
+        );
+        assert_reasons(file, &reports);
+        assert_eq!(reports[0].verdict, Verdict::Invalid, "{file}: {reports:#?}");
+        assert!(
+            reports[0]
+                .checks
+                .iter()
+                .any(|c| c.outcome == Outcome::Failed && checks.contains(&c.id)),
+            "{file}: none of {checks:?} failed: {reports:#?}"
+        );
+    }
+    // The good ones: every signature verifies (the issuer binding needs the network).
+    let good = [
+        "simple.json",
+        "simple.1ob",
+        "simple_v1.json",
+        "simple-multiple-proofs.json",
+        "simple-eddsa-2022.json",
+        "simple-context-alias.json",
+        "simple-context-version.json",
+        "simple-did-web-method.json",
+        "endorsement-valid.json",
+        "complete.json",
+        "simple-json.png",
+        "simple-json.svg",
+        "simple-jwt.png",
+        "simple-jwt.svg",
+        "simple-jwt_v1.png",
+        "simple-jwt_v1.svg",
+    ];
+    for file in good {
+        let reports = block(
+            &rt,
+            verify(&dir.join(file), &Net::offline(), &MemoryCache::new(), &opts),
+        );
+        assert_eq!(
+            outcome(&reports[0], CheckId::Proof).0,
+            Outcome::Passed,
+            "{file}: {reports:#?}"
+        );
+        assert_ne!(
+            reports[0].verdict,
+            Verdict::Valid,
+            "{file}: an unbound key must not give valid"
+        );
+    }
+    // CLR 2.0: the wrapper and every inner credential get their own report and their signatures verify.
+    let clr = shared().join("standards/examples/clr-v2p0/validator-tests");
+    for (file, count) in [("simple.json", 2), ("complex.json", 7), ("simple_v1.json", 7)] {
+        let reports = block(
+            &rt,
+            verify(&clr.join(file), &Net::offline(), &MemoryCache::new(), &opts),
+        );
+        assert_eq!(reports.len(), count, "{file}");
+        assert_eq!(reports[0].kind, "clr");
+        for r in &reports {
+            assert_eq!(
+                outcome(r, CheckId::Proof).0,
+                Outcome::Passed,
+                "{file}#{}: {r:#?}",
+                r.index
+            );
+        }
+        assert!(reports[1..].iter().all(|r| r.parent == Some(0)));
+    }
+}
+
+/// The issuer of the 1EdTech Bitstring fixtures and its key, as its web page would list it.
+fn onedtech_issuer() -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "id": "https://1edtech.edu/issuers/565049",
+        "type": "Profile",
+        "verificationMethod": [{
+            "id": "https://1edtech.edu/issuers/565049#z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi",
+            "type": "Multikey",
+            "controller": "https://1edtech.edu/issuers/565049",
+            "publicKeyMultibase": "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi"
+        }]
+    }))
+    .unwrap()
+}
+
+#[test]
+fn bitstring_status_list_revoked_index_and_unreachable_list() {
+    let dir = shared().join("standards/examples/ob-v3p0/validator-tests/bit-string-list");
+    let list_path = "/1EdTech/digital-credentials-public-validator/refs/heads/main/inspector-vc/src/test/resources/ob30/bit-string-list/testlist";
+    let rt = runtime();
+    let opts = Options::at(at("2026-11-27T00:00:00Z"));
+    let mut routes = http::Routes::new();
+    routes.insert("/issuers/565049".into(), (200, onedtech_issuer()));
+    routes.insert(
+        list_path.into(),
+        (200, std::fs::read(dir.join("testlist")).unwrap()),
+    );
+    let server = block(&rt, http::serve(routes));
+    let issuer_route = ("https://1edtech.edu/", format!("{}/", server.base));
+    let net = routed(
+        &[
+            issuer_route.clone(),
+            ("https://raw.githubusercontent.com/", format!("{}/", server.base)),
+        ]
+        .iter()
+        .map(|(a, b)| (*a, b.as_str()))
+        .collect::<Vec<_>>(),
+    );
+    for file in [
+        "credential-status-revoked.json",
+        "credential-status-revoked-blank-nodes.json",
+    ] {
+        let reports = block(&rt, verify(&dir.join(file), &net, &MemoryCache::new(), &opts));
+        let (status, why) = outcome(&reports[0], CheckId::Status);
+        assert_eq!(status, Outcome::Failed, "{file}: {reports:#?}");
+        assert!(why.contains("revoked"), "{why}");
+        assert_eq!(reports[0].verdict, Verdict::Invalid);
+    }
+    assert!(server.hits.lock().unwrap().iter().any(|p| p == list_path));
+    // The list's server is down: status not checked (a warning, named), everything else holds.
+    let dead = http::dead_base();
+    let net = routed(&[
+        (issuer_route.0, issuer_route.1.as_str()),
+        ("https://raw.githubusercontent.com/", &format!("{dead}/")),
+    ]);
+    let reports = block(
+        &rt,
+        verify(
+            &dir.join("credential-status-revoked.json"),
+            &net,
+            &MemoryCache::new(),
+            &opts,
+        ),
+    );
+    let (status, why) = outcome(&reports[0], CheckId::Status);
+    assert_eq!(status, Outcome::Skipped, "{reports:#?}");
+    assert!(why.contains("not checked"), "{why}");
+    assert_eq!(reports[0].verdict, Verdict::Valid);
+}
+
+#[test]
+fn untrustworthy_status_lists_are_named() {
+    // DCC fixtures whose lists are expired, not yet valid, tampered, or not status lists at all.
+    let wild = shared().join("fixtures/wild/dcc-vc-test-fixtures");
+    let prefix =
+        "https://digitalcredentials.github.io/vc-test-fixtures/statusLists/didkey-ed25519Signature2020/";
+    let rt = runtime();
+    let opts = Options::at(at("2026-11-27T00:00:00Z"));
+    let mut routes = http::Routes::new();
+    for list in ["expired", "notYetValid", "tampered", "missingBitStringType"] {
+        routes.insert(
+            format!("/{list}"),
+            (
+                200,
+                std::fs::read(wild.join(format!("statusLists/{list}.json"))).unwrap(),
+            ),
+        );
+    }
+    let server = block(&rt, http::serve(routes));
+    let net = routed(&[(prefix, &format!("{}/", server.base))]);
+    for (file, words) in [
+        ("v2_ed25519_didKey_legacy-expiredStatus-noExpiry.json", "expired"),
+        (
+            "v2_ed25519_didKey_legacy-notYetValidStatus-noExpiry.json",
+            "not valid before",
+        ),
+        ("v2_ed25519_didKey_legacy-tamperedStatus-noExpiry.json", "altered"),
+        (
+            "v2_ed25519_didKey_legacy-missingTypeStatus-noExpiry.json",
+            "not a BitstringStatusListCredential",
+        ),
+    ] {
+        let reports = block(&rt, verify(&wild.join(file), &net, &MemoryCache::new(), &opts));
+        let (status, why) = outcome(&reports[0], CheckId::Status);
+        assert_eq!(status, Outcome::Failed, "{file}: {reports:#?}");
+        assert!(why.contains(words), "{file}: {why}");
+    }
+}
+
+/// Where Carnet's verdict differs from the wild corpus's reading, and why (see the closing note).
+const WILD_DISAGREEMENTS: &[(&str, Verdict)] = &[
+    // Status lists handed over on their own are an issuer's register, not a learner's credential.
+    (
+        "dcc-vc-test-fixtures/statusLists/e5WK8CbZ1GjycuPombrj.json",
+        Verdict::Error,
+    ),
+    // An unreachable status list is a warning (the verdict rule; the peer corpus's `-rich` cases say so too);
+    // the reading makes these indeterminate.
+    (
+        "dcc-vc-test-fixtures/v2_ed25519_didKey_legacy-expiredStatus-noExpiry.json",
+        Verdict::Valid,
+    ),
+    (
+        "dcc-vc-test-fixtures/v2_ed25519_didKey_legacy-missingTypeStatus-noExpiry.json",
+        Verdict::Valid,
+    ),
+    (
+        "dcc-vc-test-fixtures/v2_ed25519_didKey_legacy-notYetValidStatus-noExpiry.json",
+        Verdict::Valid,
+    ),
+    (
+        "dcc-vc-test-fixtures/v2_ed25519_didKey_legacy-tamperedStatus-noExpiry.json",
+        Verdict::Valid,
+    ),
+    // Same, and the credential lacks validFrom (an OB 3.0 credential on VC 2.0 must have it): invalid.
+    (
+        "dcc-vc-test-fixtures/v2_di_didKey_twoOIDF-revoked-notExpired-badSchema.json",
+        Verdict::Invalid,
+    ),
+    // did:web cannot be resolved offline: could not check, not "invalid".
+    (
+        "dcc-vc-test-fixtures/v2_ed25519_didWeb_badDidWeb.json",
+        Verdict::Indeterminate,
+    ),
+    // The presentation is fine, but the credential inside says issuer did:example:123 while its JWT's iss is a
+    // did:key (the reading calls the same credential alone, openbadgecredential_sample.signed.json, invalid).
+    ("waltid-identity/openbadge_vc_type.jwt", Verdict::Invalid),
+];
+
+#[test]
+fn wild_corpus_every_file_gets_a_verdict_and_agrees_with_the_reading() {
+    let dir = shared().join("fixtures/wild");
+    let manifest: Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    let rt = runtime();
+    let opts = Options::at(at("2026-11-27T00:00:00Z"));
+    let cases = manifest["cases"].as_array().unwrap();
+    let mut agree = 0;
+    let mut problems = Vec::new();
+    for case in cases {
+        let file = case["file"].as_str().unwrap();
+        let expect = case["expect"].as_str().unwrap();
+        let path = dir.join(file);
+        let reports = block(&rt, async {
+            tokio::time::timeout(
+                std::time::Duration::from_secs(30),
+                verify(&path, &Net::offline(), &MemoryCache::new(), &opts),
+            )
+            .await
+            .unwrap_or_else(|_| panic!("{file} hung"))
+        });
+        assert_reasons(file, &reports);
+        let got = overall(&reports);
+        let agrees = got.as_str() == expect || (expect == "error" && got == Verdict::Indeterminate);
+        if agrees {
+            agree += 1;
+        } else {
+            match WILD_DISAGREEMENTS.iter().find(|(f, _)| *f == file) {
+                Some((_, documented)) if *documented == got => {}
+                _ => problems.push(format!("{file}: reading {expect}, Carnet {got:?} (undocumented)")),
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert_eq!(
+        agree + WILD_DISAGREEMENTS.len(),
+        cases.len(),
+        "a documented disagreement now agrees: update the list"
+    );
+    eprintln!("wild corpus: {agree}/{} agree with the reading", cases.len());
+}
