@@ -27,6 +27,9 @@ ensure_toolchains
 ensure_packages "${APP_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 ensure_npm_deps "$ROOT/ui"
 ensure_npm_deps "$ROOT/tests"
+# The independent verifier Carnet's verdicts are compared with (cli/tests/interop.rs).
+CARNET_PEER_DIR=$("$ROOT/scripts/peer-setup.sh" | tail -1)
+export CARNET_PEER_DIR CARNET_REQUIRE_PEER=1
 ensure_tauri_driver
 
 step "cargo fmt --check"
@@ -38,7 +41,7 @@ build_ui
 step "cargo clippy -D warnings"
 run_logged clippy cargo clippy --workspace --all-targets --quiet -- -D warnings
 
-step "Rust tests (bindings freshness, real keyring in a private D-Bus session, crash and disk-full tests)"
+step "Rust tests (bindings freshness, real keyring in a private D-Bus session, crash and disk-full tests, verification corpora, peer verifier)"
 export CARNET_REQUIRE_KEYRING=1
 # The disk-full test mounts a small tmpfs, which needs root (CI runs as root); elsewhere it says it skipped.
 [ "$(id -u)" -eq 0 ] && export CARNET_REQUIRE_TMPFS=1

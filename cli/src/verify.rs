@@ -48,8 +48,7 @@ struct Line<'a> {
     credential: Option<&'a CredentialInfo>,
 }
 
-fn fail(file: &str, reason: String) -> Report {
-    let _ = file;
+fn fail(reason: String) -> Report {
     Report {
         index: 0,
         container: None,
@@ -117,15 +116,15 @@ pub fn run(args: &VerifyArgs, json: bool) -> i32 {
         }
     };
     let cache = MemoryCache::new();
-    let mut worst = Verdict::Valid;
+    let mut all = Vec::new();
     for path in &args.files {
         let name = path.display().to_string();
         let reports = match read_bounded(path, opts.limits.max_input_bytes) {
             Ok(bytes) => runtime.block_on(verify::verify_bytes(&bytes, &net, &cache, &opts)),
-            Err(reason) => vec![fail(&name, reason)],
+            Err(reason) => vec![fail(reason)],
         };
+        all.extend(reports.iter().map(|r| r.verdict));
         for r in &reports {
-            worst = worst.max(r.verdict);
             if json {
                 let line = Line {
                     file: name.clone(),
@@ -148,16 +147,17 @@ pub fn run(args: &VerifyArgs, json: bool) -> i32 {
             }
         }
     }
-    match worst {
-        Verdict::Valid => 0,
-        Verdict::Invalid | Verdict::Indeterminate => {
-            if worst == Verdict::Invalid || worst == Verdict::Indeterminate {
-                1
-            } else {
-                2
-            }
-        }
-        Verdict::Error => 2,
+    exit_code(&all)
+}
+
+/// 2 when anything could not be read; else 1 when anything is invalid or indeterminate; else 0.
+fn exit_code(verdicts: &[Verdict]) -> i32 {
+    if verdicts.contains(&Verdict::Error) {
+        2
+    } else if verdicts.iter().all(|v| *v == Verdict::Valid) {
+        0
+    } else {
+        1
     }
 }
 
