@@ -67,11 +67,7 @@ pub fn context_urls(doc: &serde_json::Value) -> Vec<String> {
     }
     fn collect(ctx: &serde_json::Value, out: &mut Vec<String>) {
         match ctx {
-            serde_json::Value::String(s) => {
-                if !out.contains(s) {
-                    out.push(s.clone());
-                }
-            }
+            serde_json::Value::String(s) if !out.contains(s) => out.push(s.clone()),
             serde_json::Value::Array(items) => items.iter().for_each(|i| collect(i, out)),
             // An inline context may itself import others (`@import`) or scope contexts to terms.
             serde_json::Value::Object(_) => walk(ctx, out),

@@ -562,7 +562,7 @@ pub(crate) fn verify_credential<'a>(
                         .to_owned();
                     (
                         Check::passed(CheckId::Proof, format!("{suite} signature by {vm} verifies")),
-                        Some(key),
+                        Some(*key),
                     )
                 }
                 ProofOutcome::Invalid(r) => (Check::failed(CheckId::Proof, r), None),

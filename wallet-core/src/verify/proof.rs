@@ -16,7 +16,7 @@ use crate::ld;
 pub enum ProofOutcome {
     /// The signature verifies with this key.
     Valid {
-        key: ResolvedKey,
+        key: Box<ResolvedKey>,
         vm: String,
         proof: Value,
     },
@@ -143,7 +143,7 @@ async fn verify_one(unsecured: &Value, proof: &Value, purpose: &str, env: &Env<'
     };
     match result {
         Ok(()) => ProofOutcome::Valid {
-            key,
+            key: Box::new(key),
             vm: vm.to_owned(),
             proof: proof.clone(),
         },
@@ -254,7 +254,7 @@ pub async fn jws_key(
     if let Some(jwk) = header.get("jwk") {
         let jwk: JWK = serde_json::from_value(jwk.clone())
             .map_err(|e| KeyError::Invalid(format!("the jwk header is not a JWK: {e}")))?;
-        if jwk.is_public() == false {
+        if !jwk.is_public() {
             return Err(KeyError::Invalid("the jwk header holds a private key".into()));
         }
         let key = ResolvedKey {

@@ -303,3 +303,18 @@ fn the_peer_corpus_needs_only_bundled_contexts() {
         );
     }
 }
+
+#[test]
+fn a_plain_doctype_line_is_accepted_but_a_dtd_subset_is_not() {
+    // Drawing tools write `<!DOCTYPE svg PUBLIC …>`; it is never fetched, and 1EdTech's baked samples carry it.
+    let baked = ok("standards/examples/ob-v3p0/validator-tests/simple-json.svg");
+    assert_eq!(baked.baked_as, Some("openbadges:credential"));
+    let with_subset = br#"<?xml version="1.0"?>
+<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd" [ <!ENTITY x "y"> ]>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0">
+<openbadges:credential verify="a.b.c"/></svg>"#;
+    assert!(matches!(
+        extract(with_subset, &Limits::default()),
+        Err(ImportError::Svg(SvgError::Dtd))
+    ));
+}
