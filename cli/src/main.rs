@@ -3,6 +3,7 @@
 //! A thin translation over wallet-core: parse arguments, call the [`wallet_core::Wallet`] facade,
 //! print the result (plain text or `--json`), and turn errors into one line and a non-zero exit code.
 
+mod portfolio;
 mod secrets;
 mod verify;
 
@@ -60,6 +61,15 @@ enum Command {
     Restore(RestoreArgs),
     /// Write every credential as a plain, UNENCRYPTED file, with a manifest
     Export(ExportArgs),
+    /// Import badges and credentials (files, folders, - for standard input): verified, deduplicated, stored.
+    /// Exit 0 when everything was stored or already there, 1 when something was refused
+    Import(portfolio::ImportArgs),
+    /// List the credentials in the wallet, most recently awarded first
+    List(portfolio::ListArgs),
+    /// Show one credential and its verification (--raw: the signed bytes)
+    Show(portfolio::ShowArgs),
+    /// Remove a credential from the wallet (asks first)
+    Remove(portfolio::RemoveArgs),
     /// Verify badge and credential files (PNG, SVG, JSON, JWT; a CLR or presentation yields several lines).
     /// Exit 0 when every credential is valid, 1 when any is invalid or indeterminate, 2 on error
     Verify(verify::VerifyArgs),
@@ -148,10 +158,10 @@ fn main() -> ExitCode {
     }
 }
 
-struct Ctx {
-    data_dir: PathBuf,
-    passphrase_env: Option<String>,
-    json: bool,
+pub(crate) struct Ctx {
+    pub(crate) data_dir: PathBuf,
+    pub(crate) passphrase_env: Option<String>,
+    pub(crate) json: bool,
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -221,6 +231,15 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Verify(_) => Ok(()),
+        Command::Import(args) => {
+            if !portfolio::import(&ctx, args)? {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Command::List(args) => portfolio::list(&ctx, args),
+        Command::Show(args) => portfolio::show(&ctx, args),
+        Command::Remove(args) => portfolio::remove(&ctx, args),
         Command::Export(args) => {
             const WARNING: &str =
                 "the exported files are NOT encrypted: anyone who can read that folder can read them";
@@ -248,7 +267,7 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
-fn print<T: Serialize>(ctx: &Ctx, value: &T, text: impl FnOnce(&T) -> String) -> Result<()> {
+pub(crate) fn print<T: Serialize>(ctx: &Ctx, value: &T, text: impl FnOnce(&T) -> String) -> Result<()> {
     if ctx.json {
         println!(
             "{}",
@@ -261,7 +280,7 @@ fn print<T: Serialize>(ctx: &Ctx, value: &T, text: impl FnOnce(&T) -> String) ->
 }
 
 /// Opens the wallet and unlocks it: keyring silently, passphrase from the environment or a prompt.
-fn open_unlocked(ctx: &Ctx) -> Result<Wallet> {
+pub(crate) fn open_unlocked(ctx: &Ctx) -> Result<Wallet> {
     let mut wallet = Wallet::open_or_create(&ctx.data_dir)?;
     match (wallet.state(), wallet.protection()) {
         (WalletState::Uninitialized, _) => Err(wallet_core::WalletError::NotInitialized.into()),

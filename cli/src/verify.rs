@@ -64,6 +64,7 @@ fn fail(reason: String) -> Report {
         credential: None,
         parent: None,
         document: None,
+        raw: None,
     }
 }
 

@@ -1,6 +1,6 @@
-//! Credentials as the wallet keeps them: the original bytes, verbatim, with the profile they belong to and
-//! where they came from. Parsing and verification build on these records (later issues); this module only
-//! stores, deduplicates (by a keyed hash of the bytes) and lists them.
+//! Credentials as the wallet keeps them: the signed bytes, verbatim, with the profile they belong to, where they
+//! came from, what they say (for the portfolio) and their latest verification. Deduplicated by a keyed hash of the
+//! bytes; re-issues (same credential id, later start) are found through a keyed hash of the credential id.
 
 use std::collections::HashMap;
 
@@ -57,6 +57,41 @@ pub(crate) struct StoredCredential {
     pub added_at: OffsetDateTime,
     /// Where it came from, in the learner's words or a file name.
     pub source: String,
+    /// What the credential says and how it verified (absent for records stored before import existed).
+    #[serde(default)]
+    pub meta: Option<CredentialMeta>,
+}
+
+/// What Carnet read from a credential at import, for the portfolio, and its latest verification.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct CredentialMeta {
+    /// How it arrived: `file`, `folder`, `paste`, `url`.
+    pub channel: String,
+    /// `json-ld`, `vc-jwt`, `ob2-signed`, `ob2-hosted`…
+    pub format: String,
+    /// `credential`, `endorsement`, `clr`, `assertion`.
+    pub kind: String,
+    pub ob_version: Option<String>,
+    pub info: crate::verify::CredentialInfo,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Names of the skills and frameworks the achievement is aligned to.
+    #[serde(default)]
+    pub alignments: Vec<String>,
+    /// When it was awarded (awardedDate, else its start), RFC 3339 as found.
+    pub awarded: Option<String>,
+    pub verdict: crate::verify::Verdict,
+    #[serde(default)]
+    pub checks: Vec<crate::verify::Check>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub verified_at: OffsetDateTime,
+    /// Kept although not valid, at the learner's request: shown apart from verified ones.
+    #[serde(default)]
+    pub quarantined: bool,
+    /// A later version of the same credential (same id, later start) that replaced this one.
+    #[serde(default)]
+    pub superseded_by: Option<String>,
 }
 
 impl StoredCredential {
@@ -79,16 +114,54 @@ pub(crate) fn new_id() -> Result<String, StoreError> {
     Ok(random_id()?)
 }
 
-/// The writes that add `cred` and its duplicate-detection entry.
-pub(crate) fn insert_writes(store: &Store, cred: &StoredCredential) -> Result<[BatchWrite; 2], StoreError> {
-    Ok([
+/// The writes that add `cred` and its index entries (duplicate detection; the credential id for a current,
+/// verified version).
+pub(crate) fn insert_writes(store: &Store, cred: &StoredCredential) -> Result<Vec<BatchWrite>, StoreError> {
+    let mut w = vec![
         BatchWrite::put(trees::CREDENTIALS, cred.id.as_bytes().to_vec(), cred)?,
         BatchWrite::put(
             trees::CREDENTIAL_BY_HASH,
             store.keyed_hash(&cred.raw).to_vec(),
             &cred.id,
         )?,
-    ])
+    ];
+    if let Some(m) = &cred.meta {
+        if let (Some(cid), false, None) = (&m.info.id, m.quarantined, &m.superseded_by) {
+            w.push(cid_write(store, cid, &cred.id)?);
+        }
+    }
+    Ok(w)
+}
+
+/// The write that points a credential id (the `id` inside the credential) at its current stored version.
+pub(crate) fn cid_write(store: &Store, cid: &str, stored_id: &str) -> Result<BatchWrite, StoreError> {
+    BatchWrite::put(
+        trees::CREDENTIAL_BY_CID,
+        store.keyed_hash(cid.as_bytes()).to_vec(),
+        &stored_id,
+    )
+}
+
+/// The stored version currently holding a credential id, if any.
+pub(crate) fn find_by_cid(store: &Store, cid: &str) -> Result<Option<String>, StoreError> {
+    store.get::<String>(trees::CREDENTIAL_BY_CID, &store.keyed_hash(cid.as_bytes()))
+}
+
+/// The writes that remove a credential and its index entries.
+pub(crate) fn remove_writes(store: &Store, cred: &StoredCredential) -> Result<Vec<BatchWrite>, StoreError> {
+    let mut w = vec![
+        BatchWrite::remove(trees::CREDENTIALS, cred.id.as_bytes().to_vec()),
+        BatchWrite::remove(trees::CREDENTIAL_BY_HASH, store.keyed_hash(&cred.raw).to_vec()),
+    ];
+    if let Some(cid) = cred.meta.as_ref().and_then(|m| m.info.id.as_deref()) {
+        if find_by_cid(store, cid)?.as_deref() == Some(cred.id.as_str()) {
+            w.push(BatchWrite::remove(
+                trees::CREDENTIAL_BY_CID,
+                store.keyed_hash(cid.as_bytes()).to_vec(),
+            ));
+        }
+    }
+    Ok(w)
 }
 
 /// The id of a stored credential with exactly these bytes, if any.
@@ -126,6 +199,7 @@ pub(crate) fn add(
         profile_id: profile_id.map(str::to_owned),
         added_at: now,
         source: source.to_owned(),
+        meta: None,
     };
     store.write_batch(&insert_writes(store, &cred)?)?;
     Ok(AddOutcome::Added { id: cred.id })

@@ -33,6 +33,11 @@ impl SecretKey {
         Self(ed25519_dalek::SigningKey::from_bytes(bytes))
     }
 
+    /// A key from a known seed, for tools and tests that play an issuer (the wallet makes its own keys).
+    pub fn from_seed(seed: &[u8; 32]) -> Self {
+        Self::from_bytes(seed)
+    }
+
     /// The 32-byte seed, in a buffer that is wiped when dropped. For the store and backups only.
     pub(crate) fn to_bytes(&self) -> Zeroizing<[u8; 32]> {
         Zeroizing::new(self.0.to_bytes())

@@ -45,6 +45,8 @@ pub enum WalletError {
     Credential(#[from] CredentialError),
     #[error(transparent)]
     Backup(#[from] BackupError),
+    #[error(transparent)]
+    Import(#[from] crate::importer::ImportError),
 }
 
 impl WalletError {
@@ -95,6 +97,10 @@ impl WalletError {
                 BackupError::Store(s) => store_code(s),
                 _ => "backup.failed",
             },
+            Self::Import(e) => match e {
+                crate::importer::ImportError::Store(s) => store_code(s),
+                _ => "import.failed",
+            },
         }
     }
 }
@@ -115,6 +121,8 @@ pub struct Wallet {
     outcome: OpenOutcome,
     clock: Arc<dyn Clock>,
     store: Option<Store>,
+    /// The portfolio index, built on first query and dropped whenever credentials change.
+    index: std::sync::Mutex<Option<Arc<crate::portfolio::Index>>>,
 }
 
 impl std::fmt::Debug for Wallet {
@@ -150,6 +158,7 @@ impl Wallet {
             outcome,
             clock,
             store: None,
+            index: std::sync::Mutex::new(None),
         })
     }
 
@@ -224,6 +233,7 @@ impl Wallet {
 
     /// Forgets the data key and closes the store (the folder stays locked to this process).
     pub fn lock(&mut self) {
+        self.forget_index();
         if let Some(store) = self.store.take() {
             let _ = store.flush();
         }
@@ -285,7 +295,9 @@ impl Wallet {
     /// Deletes a profile. When it holds credentials, nothing happens unless `confirmed`, and then they move to
     /// the default profile; returns the id of the profile that received them.
     pub fn delete_profile(&self, id: &str, confirmed: bool) -> Result<Option<String>, WalletError> {
-        Ok(profiles::delete(self.store()?, id, confirmed)?)
+        let moved = profiles::delete(self.store()?, id, confirmed)?;
+        self.forget_index();
+        Ok(moved)
     }
 
     /// Signs `message` with a profile's key (Ed25519); returns the 64-byte signature.
@@ -310,13 +322,10 @@ impl Wallet {
         let store = self.store()?;
         let default = profiles::default_id(store)?;
         let profile = profile_id.map(str::to_owned).or(default);
-        Ok(credentials::add(
-            store,
-            raw,
-            profile.as_deref(),
-            source,
-            self.clock.now(),
-        )?)
+        Ok(
+            credentials::add(store, raw, profile.as_deref(), source, self.clock.now())
+                .inspect(|_| self.forget_index())?,
+        )
     }
 
     pub fn credentials(&self) -> Result<Vec<CredentialSummary>, WalletError> {
@@ -329,6 +338,80 @@ impl Wallet {
     /// The original bytes of a credential.
     pub fn credential_bytes(&self, id: &str) -> Result<Vec<u8>, WalletError> {
         Ok(credentials::get(self.store()?, id)?.raw)
+    }
+
+    // ---- import and portfolio ----
+
+    /// Imports files, folders and pasted items: verifies each credential, stores the ones that hold (and, when
+    /// asked, the others in quarantine), and reports every item. `on_event` hears each item once it is durable,
+    /// and progress; `cancel` stops it between files, keeping everything already reported.
+    pub fn import(
+        &self,
+        sources: &[crate::importer::Source],
+        options: &crate::importer::ImportOptions,
+        on_event: &mut dyn FnMut(crate::importer::Event),
+        cancel: &std::sync::atomic::AtomicBool,
+    ) -> Result<crate::importer::Summary, WalletError> {
+        let store = self.store()?;
+        if let Some(p) = &options.profile_id {
+            profiles::get(store, p)?;
+        }
+        let mut dids = std::collections::HashMap::new();
+        for p in profiles::list(store)? {
+            dids.insert(p.did_key.clone(), p.id.clone());
+            dids.insert(p.did_jwk.clone(), p.id.clone());
+        }
+        let ctx = crate::importer::Context {
+            dids,
+            default_profile: profiles::default_id(store)?,
+            now: self.clock.now(),
+        };
+        let result = crate::importer::run(store, &ctx, sources, options, on_event, cancel);
+        self.forget_index();
+        Ok(result?)
+    }
+
+    fn forget_index(&self) {
+        if let Ok(mut i) = self.index.lock() {
+            *i = None;
+        }
+    }
+
+    fn portfolio_index(&self) -> Result<Arc<crate::portfolio::Index>, WalletError> {
+        let store = self.store()?;
+        let mut guard = self.index.lock().map_err(|_| WalletError::Locked)?;
+        if let Some(i) = guard.as_ref() {
+            return Ok(i.clone());
+        }
+        let index = Arc::new(crate::portfolio::Index::build(&credentials::all(store)?));
+        *guard = Some(index.clone());
+        Ok(index)
+    }
+
+    /// The portfolio: credentials matching `query`, most recently awarded first.
+    pub fn portfolio(&self, query: &crate::portfolio::Query) -> Result<crate::portfolio::Page, WalletError> {
+        Ok(self.portfolio_index()?.query(query))
+    }
+
+    /// One credential: what the portfolio shows, its latest verification and its signed bytes.
+    pub fn credential(&self, id: &str) -> Result<crate::portfolio::Detail, WalletError> {
+        let c = credentials::get(self.store()?, id)?;
+        Ok(crate::portfolio::Detail {
+            entry: crate::portfolio::PortfolioEntry::from_stored(&c),
+            checks: c.meta.as_ref().map(|m| m.checks.clone()).unwrap_or_default(),
+            verified_at: c.meta.as_ref().map(|m| m.verified_at),
+            superseded_by: c.meta.as_ref().and_then(|m| m.superseded_by.clone()),
+            raw: c.raw,
+        })
+    }
+
+    /// Removes a credential for good (its older versions stay).
+    pub fn remove_credential(&self, id: &str) -> Result<(), WalletError> {
+        let store = self.store()?;
+        let c = credentials::get(store, id)?;
+        store.write_batch(&credentials::remove_writes(store, &c)?)?;
+        self.forget_index();
+        Ok(())
     }
 
     // ---- settings ----
@@ -368,7 +451,9 @@ impl Wallet {
 
     /// Merges a backup into this wallet: idempotent, all or nothing.
     pub fn restore(&self, file: &Path, passphrase: &Passphrase) -> Result<RestoreReport, WalletError> {
-        Ok(backup::restore(self.store()?, file, passphrase)?)
+        let report = backup::restore(self.store()?, file, passphrase)?;
+        self.forget_index();
+        Ok(report)
     }
 
     /// Writes every credential as its original file, plus a manifest, into a new or empty folder.

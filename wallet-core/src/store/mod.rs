@@ -27,6 +27,8 @@ pub(crate) mod trees {
     pub const CREDENTIALS: &str = "credentials";
     /// keyed hash of a credential's bytes → credential id (duplicate detection without revealing content)
     pub const CREDENTIAL_BY_HASH: &str = "credential_by_hash";
+    /// keyed hash of a credential's own `id` → the stored version that currently holds it (re-issue detection)
+    pub const CREDENTIAL_BY_CID: &str = "credential_by_cid";
 }
 
 /// Free space always left on the disk. sled 0.34 can hang when the disk fills up mid-write, so Carnet refuses

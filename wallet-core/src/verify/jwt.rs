@@ -362,6 +362,7 @@ async fn verify_vp_jwt(
         credential: None,
         parent: None,
         document: Some(payload.clone()),
+        raw: None,
     });
     let creds = match vp.get("verifiableCredential") {
         Some(Value::Array(items)) => items.clone(),

@@ -13,7 +13,7 @@ mod status;
 use std::future::Future;
 use std::pin::Pin;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -24,8 +24,21 @@ use proof::ProofOutcome;
 
 pub use keys::{multikey, ResolvedKey};
 
+/// What an eddsa-rdfc-2022 / Ed25519Signature2020 signature covers: sha256 of the canonical proof configuration
+/// (the proof without its value, with the document's `@context`) ‖ sha256 of the canonical document without proof.
+pub async fn data_integrity_signing_input(
+    unsecured: &Value,
+    proof_config: &Value,
+) -> Result<Vec<u8>, crate::ld::LdError> {
+    let mut config = proof_config.clone();
+    if let (Some(map), Some(ctx)) = (config.as_object_mut(), unsecured.get("@context")) {
+        map.insert("@context".into(), ctx.clone());
+    }
+    proof::hash_data(unsecured, &config).await
+}
+
 /// The checks, in the order they run (Open Badges 3.0 §9).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckId {
     /// Is this a credential (or presentation) Carnet can read at all.
@@ -65,7 +78,7 @@ impl CheckId {
 }
 
 /// What a check found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Passed,
@@ -75,7 +88,7 @@ pub enum Outcome {
 }
 
 /// One named check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Check {
     pub id: CheckId,
     pub outcome: Outcome,
@@ -107,7 +120,7 @@ impl Check {
 }
 
 /// The verdict on one credential or presentation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Proof, issuer binding and dates passed (optional checks may be skipped: warnings).
@@ -132,7 +145,7 @@ impl Verdict {
 }
 
 /// What a credential says about itself (for display; unverified fields are as found).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CredentialInfo {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -164,6 +177,9 @@ pub struct Report {
     /// The credential as verified (JSON), for callers that keep it.
     #[serde(skip)]
     pub document: Option<Value>,
+    /// The exact bytes that were signed (the JSON text as found, or the compact JWT), for callers that keep it.
+    #[serde(skip)]
+    pub raw: Option<Vec<u8>>,
 }
 
 /// What the caller asks of a verification.
@@ -223,14 +239,28 @@ pub async fn verify_bytes(bytes: &[u8], net: &Net, cache: &dyn FetchCache, opts:
     };
     let container = Some(container_name(extracted.container));
     let mut out = Vec::new();
+    let raw: Vec<u8> = match &extracted.payload {
+        Payload::Jwt(t) | Payload::Json(t) | Payload::Url(t) => t.trim().as_bytes().to_vec(),
+    };
     match extracted.payload {
         Payload::Jwt(text) => jwt::verify_compact(&text, container, None, &env, &mut out).await,
         Payload::Url(url) => ob2::verify_hosted(&url, container, &env, &mut out).await,
         Payload::Json(text) => match serde_json::from_str::<Value>(&text) {
-            Ok(Value::String(s)) => jwt::verify_compact(&s, container, None, &env, &mut out).await,
+            Ok(Value::String(s)) => {
+                jwt::verify_compact(&s, container, None, &env, &mut out).await;
+                if let Some(first) = out.first_mut() {
+                    first.raw = Some(s.trim().as_bytes().to_vec());
+                }
+            }
             Ok(doc) => verify_json(doc, container, None, &env, &mut out).await,
             Err(e) => out.push(error_report(container, format!("not valid JSON: {e}"))),
         },
+    }
+    // The first report is the thing the input held; inner credentials set their own bytes.
+    if let Some(first) = out.first_mut() {
+        if first.raw.is_none() && first.parent.is_none() {
+            first.raw = Some(raw);
+        }
     }
     for (i, r) in out.iter_mut().enumerate() {
         r.index = i;
@@ -265,6 +295,7 @@ fn error_report(container: Option<&'static str>, reason: String) -> Report {
         credential: None,
         parent: None,
         document: None,
+        raw: None,
     }
 }
 
@@ -354,6 +385,7 @@ fn verify_embedded<'a>(
     out: &'a mut Vec<Report>,
 ) -> Pin<Box<dyn Future<Output = ()> + 'a>> {
     Box::pin(async move {
+        let before = out.len();
         match item {
             Value::String(jws) => jwt::verify_compact(jws, container, Some(parent), env, out).await,
             Value::Object(_) if has_type(item, "EnvelopedVerifiableCredential") => {
@@ -380,6 +412,19 @@ fn verify_embedded<'a>(
                 container,
                 "an embedded credential is neither an object nor a JWT".into(),
             )),
+        }
+        // The bytes that were signed: the JWT as given, or the embedded object as JSON.
+        if let Some(r) = out.get_mut(before) {
+            r.parent = Some(parent);
+            r.raw = match item {
+                Value::String(jws) => Some(jws.trim().as_bytes().to_vec()),
+                Value::Object(_) if has_type(item, "EnvelopedVerifiableCredential") => item
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .and_then(|id| id.split_once(','))
+                    .map(|(_, jws)| jws.as_bytes().to_vec()),
+                other => serde_json::to_vec(other).ok(),
+            };
         }
     })
 }
@@ -487,6 +532,7 @@ pub(crate) fn verify_credential<'a>(
             credential: Some(info_of(doc)),
             parent,
             document: Some(doc.clone()),
+            raw: None,
         };
         // format
         let mut problems = Vec::new();
@@ -980,6 +1026,7 @@ async fn verify_presentation(
         credential: None,
         parent: None,
         document: Some(doc.clone()),
+        raw: None,
     });
     let creds = match doc.get("verifiableCredential") {
         Some(Value::Array(items)) => items.clone(),

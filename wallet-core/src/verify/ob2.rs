@@ -156,6 +156,7 @@ fn report(
         credential: Some(info),
         parent: None,
         document: Some(doc),
+        raw: None,
     }
 }
 

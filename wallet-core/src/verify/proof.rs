@@ -152,7 +152,7 @@ async fn verify_one(unsecured: &Value, proof: &Value, purpose: &str, env: &Env<'
 }
 
 /// sha256(canonical proof configuration) ‖ sha256(canonical document).
-async fn hash_data(unsecured: &Value, config: &Value) -> Result<Vec<u8>, ld::LdError> {
+pub async fn hash_data(unsecured: &Value, config: &Value) -> Result<Vec<u8>, ld::LdError> {
     let doc = ld::canonical_nquads(unsecured).await?;
     let conf = ld::canonical_nquads(config).await?;
     let mut out = Sha256::digest(conf.concat().as_bytes()).to_vec();

@@ -7,6 +7,7 @@ mod crash;
 mod disk_full;
 mod http;
 mod import;
+mod importer;
 mod keyring;
 mod profiles;
 mod support;

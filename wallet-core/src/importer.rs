@@ -1,0 +1,662 @@
+//! The import pipeline: files, folders (recursive), pasted text and URLs → verification on every core → stored
+//! credentials with their report, deduplicated, with progress, cancel and a per-item report.
+//!
+//! Workers read and verify; one writer commits. Each file's credentials go into the store in one atomic batch
+//! together with the other files of the same group commit, and an item is reported only once its batch is
+//! durable: a kill at any moment leaves every reported credential present and nothing half-written.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use crate::credentials::{self, CredentialMeta, StoredCredential};
+use crate::import::Limits;
+use crate::net::{MemoryCache, Net, NetPolicy};
+use crate::store::{trees, BatchWrite, Store, StoreError};
+use crate::verify::{self, CheckId, Options, Outcome, Report, Verdict};
+
+/// Why an import could not run at all (bad input never ends up here: it is an item in the report).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ImportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("could not start the import workers: {0}")]
+    Workers(String),
+}
+
+/// Something to import.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// A file, or a folder read recursively.
+    Path(PathBuf),
+    /// Text or bytes pasted or dropped, with a name for the report.
+    Bytes { name: String, bytes: Vec<u8> },
+}
+
+/// How to import.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// Profile for credentials whose subject is none of the learner's DIDs (default profile when `None`).
+    pub profile_id: Option<String>,
+    /// Keep invalid and indeterminate credentials, in quarantine.
+    pub keep_unverified: bool,
+    pub net: NetPolicy,
+    /// Judge dates at this instant (tests); now when `None`.
+    pub now: Option<OffsetDateTime>,
+    /// Verification threads (0: one per core).
+    pub threads: usize,
+    pub limits: Limits,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        Self {
+            profile_id: None,
+            keep_unverified: false,
+            net: NetPolicy::default(),
+            now: None,
+            threads: 0,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// What happened to one credential (or to a file that held none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemOutcome {
+    /// Verified and stored.
+    Imported,
+    /// Already in the wallet (same bytes, or the same credential in another form or an older version).
+    Duplicate,
+    /// Stored as a newer version (same credential id, later start); the older one is marked superseded.
+    Superseded,
+    /// Not valid: a check failed. Stored only in quarantine when asked.
+    Invalid,
+    /// Could not be checked. Stored only in quarantine when asked.
+    Indeterminate,
+    /// Not a readable credential.
+    Error,
+}
+
+/// One line of the import report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Item {
+    /// The file (or pasted item) it came from.
+    pub file: String,
+    /// Its place in that file (a CLR or presentation holds several).
+    pub index: usize,
+    pub outcome: ItemOutcome,
+    pub reason: Option<String>,
+    /// The stored credential (imported, superseded, kept in quarantine) or the one already there (duplicate).
+    pub credential_id: Option<String>,
+    pub name: Option<String>,
+    pub verdict: Option<Verdict>,
+    /// Kept in quarantine (invalid or indeterminate, at the learner's request).
+    pub quarantined: bool,
+}
+
+/// Progress, sent while the import runs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Progress {
+    pub files_done: usize,
+    pub files_total: usize,
+    pub current: String,
+    /// Files per second so far.
+    pub rate: f64,
+}
+
+/// What the caller hears while an import runs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// An item, once it is durable (or final, when nothing was stored).
+    Item(Item),
+    Progress(Progress),
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub items: Vec<Item>,
+    pub imported: usize,
+    pub duplicates: usize,
+    pub superseded: usize,
+    pub invalid: usize,
+    pub indeterminate: usize,
+    pub errors: usize,
+    pub cancelled: bool,
+}
+
+impl Summary {
+    fn count(&mut self, item: &Item) {
+        match item.outcome {
+            ItemOutcome::Imported => self.imported += 1,
+            ItemOutcome::Duplicate => self.duplicates += 1,
+            ItemOutcome::Superseded => self.superseded += 1,
+            ItemOutcome::Invalid => self.invalid += 1,
+            ItemOutcome::Indeterminate => self.indeterminate += 1,
+            ItemOutcome::Error => self.errors += 1,
+        }
+    }
+}
+
+/// Files under `sources` in a stable order; folders are walked recursively without following links to folders.
+fn enumerate(sources: &[Source]) -> Vec<(String, Input)> {
+    fn walk(dir: &Path, out: &mut Vec<(String, Input)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            out.push((
+                dir.display().to_string(),
+                Input::Unreadable(format!("cannot read the folder {}", dir.display())),
+            ));
+            return;
+        };
+        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for p in paths {
+            let Ok(meta) = std::fs::symlink_metadata(&p) else {
+                continue;
+            };
+            if meta.is_dir() {
+                walk(&p, out);
+            } else if meta.is_file() {
+                out.push((p.display().to_string(), Input::File(p)));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for s in sources {
+        match s {
+            Source::Path(p) if p.is_dir() => walk(p, &mut out),
+            Source::Path(p) => out.push((p.display().to_string(), Input::File(p.clone()))),
+            Source::Bytes { name, bytes } => out.push((name.clone(), Input::Bytes(bytes.clone()))),
+        }
+    }
+    out
+}
+
+enum Input {
+    File(PathBuf),
+    Bytes(Vec<u8>),
+    Unreadable(String),
+}
+
+/// A file's verification, from a worker to the writer.
+struct Verified {
+    seq: usize,
+    name: String,
+    reports: Result<Vec<Report>, String>,
+}
+
+fn read_bounded(path: &Path, limit: usize) -> Result<Vec<u8>, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    Ok(bytes)
+}
+
+/// What the writer needs to know about the wallet.
+pub(crate) struct Context {
+    /// DID → profile id, for every profile.
+    pub dids: HashMap<String, String>,
+    pub default_profile: Option<String>,
+    pub now: OffsetDateTime,
+}
+
+fn first_reason(r: &Report, outcome: Outcome) -> Option<String> {
+    r.checks
+        .iter()
+        .find(|c| {
+            c.outcome == outcome
+                && (outcome == Outcome::Failed
+                    || matches!(
+                        c.id,
+                        CheckId::Proof | CheckId::IssuerBinding | CheckId::Dates | CheckId::Holder
+                    ))
+        })
+        .map(|c| format!("{}: {}", c.id.as_str(), c.reason.clone().unwrap_or_default()))
+}
+
+fn strings(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_owned))
+            .collect(),
+        Some(Value::String(s)) => vec![s.clone()],
+        _ => Vec::new(),
+    }
+}
+
+/// Portfolio facts from the credential's JSON.
+fn meta_of(r: &Report, channel: &str, now: OffsetDateTime, quarantined: bool) -> CredentialMeta {
+    let doc = r.document.as_ref();
+    let subject = doc.and_then(|d| match d.get("credentialSubject") {
+        Some(Value::Array(a)) => a.first(),
+        other => other,
+    });
+    let achievement = subject.and_then(|s| s.get("achievement"));
+    let badge = doc.and_then(|d| d.get("badge")).filter(|b| b.is_object());
+    let description = achievement
+        .or(badge)
+        .and_then(|a| a.get("description"))
+        .or_else(|| doc.and_then(|d| d.get("description")))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let tags = strings(
+        achievement
+            .or(badge)
+            .and_then(|a| a.get("tag").or_else(|| a.get("tags"))),
+    );
+    let alignments = match achievement.or(badge).and_then(|a| a.get("alignment")) {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|a| {
+                a.get("targetName")
+                    .or_else(|| a.get("name"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let info = r.credential.clone().unwrap_or_default();
+    let awarded = doc
+        .and_then(|d| d.get("awardedDate").or_else(|| d.get("issuedOn")))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or_else(|| info.valid_from.clone());
+    CredentialMeta {
+        channel: channel.to_owned(),
+        format: r.format.to_owned(),
+        kind: r.kind.to_owned(),
+        ob_version: r.ob_version.clone(),
+        info,
+        description,
+        tags,
+        alignments,
+        awarded,
+        verdict: r.verdict,
+        checks: r.checks.clone(),
+        verified_at: now,
+        quarantined,
+        superseded_by: None,
+    }
+}
+
+fn later(a: Option<&str>, b: Option<&str>) -> bool {
+    let parse = |s: Option<&str>| {
+        s.and_then(|s| OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok())
+    };
+    match (parse(a), parse(b)) {
+        (Some(a), Some(b)) => a > b,
+        _ => false,
+    }
+}
+
+/// The writer's view of one group commit: what is already decided in it, so duplicates inside it are found.
+#[derive(Default)]
+struct Pending {
+    writes: Vec<BatchWrite>,
+    items: Vec<Item>,
+    /// keyed hash of the bytes → stored id, for credentials decided in this group.
+    hashes: HashMap<[u8; 32], String>,
+    /// credential id → (stored id, valid_from) decided in this group.
+    cids: HashMap<String, (String, Option<String>)>,
+    /// Older versions rewritten in this group (id → record), so a second supersede sees the first.
+    rewritten: HashMap<String, StoredCredential>,
+}
+
+fn decide(
+    store: &Store,
+    ctx: &Context,
+    opts: &ImportOptions,
+    channel: &str,
+    file: &str,
+    r: &Report,
+    pending: &mut Pending,
+) -> Result<Item, StoreError> {
+    let name = r.credential.as_ref().and_then(|c| c.name.clone());
+    let mut item = Item {
+        file: file.to_owned(),
+        index: r.index,
+        outcome: ItemOutcome::Error,
+        reason: None,
+        credential_id: None,
+        name,
+        verdict: Some(r.verdict),
+        quarantined: false,
+    };
+    let (outcome, reason) = match r.verdict {
+        Verdict::Valid => (ItemOutcome::Imported, None),
+        Verdict::Invalid => (ItemOutcome::Invalid, first_reason(r, Outcome::Failed)),
+        Verdict::Indeterminate => (ItemOutcome::Indeterminate, first_reason(r, Outcome::Skipped)),
+        Verdict::Error => {
+            item.outcome = ItemOutcome::Error;
+            item.reason = first_reason(r, Outcome::Failed);
+            return Ok(item);
+        }
+    };
+    item.outcome = outcome;
+    item.reason = reason;
+    let quarantined = r.verdict != Verdict::Valid;
+    if quarantined && !opts.keep_unverified {
+        return Ok(item);
+    }
+    let Some(raw) = r.raw.clone().filter(|b| !b.is_empty()) else {
+        item.outcome = ItemOutcome::Error;
+        item.reason = Some("the credential's bytes could not be kept".into());
+        return Ok(item);
+    };
+    // Same bytes: already there.
+    let hash = store.keyed_hash(&raw);
+    let existing = match pending.hashes.get(&hash) {
+        Some(id) => Some(id.clone()),
+        None => credentials::find_duplicate(store, &raw)?,
+    };
+    if let Some(id) = existing {
+        item.outcome = ItemOutcome::Duplicate;
+        item.reason = Some("already in your wallet".into());
+        item.credential_id = Some(id);
+        return Ok(item);
+    }
+    let mut meta = meta_of(r, channel, ctx.now, quarantined);
+    let cid = meta.info.id.clone();
+    let mut supersedes: Option<StoredCredential> = None;
+    if let (Some(cid), false) = (&cid, quarantined) {
+        let current = match pending.cids.get(cid) {
+            Some((id, from)) => Some((id.clone(), from.clone())),
+            None => match credentials::find_by_cid(store, cid)? {
+                Some(id) => {
+                    let rec = match pending.rewritten.get(&id) {
+                        Some(r) => Some(r.clone()),
+                        None => store.get::<StoredCredential>(trees::CREDENTIALS, id.as_bytes())?,
+                    };
+                    rec.map(|c| (id, c.meta.as_ref().and_then(|m| m.info.valid_from.clone())))
+                }
+                None => None,
+            },
+        };
+        if let Some((current_id, current_from)) = current {
+            if later(meta.info.valid_from.as_deref(), current_from.as_deref()) {
+                let old = match pending.rewritten.remove(&current_id) {
+                    Some(r) => Some(r),
+                    None => store.get::<StoredCredential>(trees::CREDENTIALS, current_id.as_bytes())?,
+                };
+                supersedes = old;
+            } else {
+                item.outcome = ItemOutcome::Duplicate;
+                item.reason = Some(format!(
+                    "this credential ({cid}) is already in your wallet, in the same or a newer version"
+                ));
+                item.credential_id = Some(current_id);
+                return Ok(item);
+            }
+        }
+    }
+    let subject = meta.info.subject.clone();
+    let profile_id = subject
+        .as_deref()
+        .and_then(|s| ctx.dids.get(s.split('#').next().unwrap_or(s)).cloned())
+        .or_else(|| opts.profile_id.clone())
+        .or_else(|| ctx.default_profile.clone());
+    meta.quarantined = quarantined;
+    let cred = StoredCredential {
+        id: credentials::new_id()?,
+        raw,
+        profile_id,
+        added_at: ctx.now,
+        source: file.to_owned(),
+        meta: Some(meta),
+    };
+    pending.writes.extend(credentials::insert_writes(store, &cred)?);
+    pending.hashes.insert(hash, cred.id.clone());
+    if let (Some(cid), false) = (&cid, quarantined) {
+        pending.cids.insert(
+            cid.clone(),
+            (
+                cred.id.clone(),
+                cred.meta.as_ref().and_then(|m| m.info.valid_from.clone()),
+            ),
+        );
+    }
+    if let Some(mut old) = supersedes {
+        if let Some(m) = old.meta.as_mut() {
+            m.superseded_by = Some(cred.id.clone());
+        }
+        pending.writes.push(BatchWrite::put(
+            trees::CREDENTIALS,
+            old.id.as_bytes().to_vec(),
+            &old,
+        )?);
+        pending.rewritten.insert(old.id.clone(), old);
+        item.outcome = ItemOutcome::Superseded;
+        item.reason = Some("a newer version of a credential already in your wallet; the older one is kept, marked superseded".into());
+    }
+    if quarantined {
+        item.quarantined = true;
+        let why = item.reason.take().unwrap_or_default();
+        item.reason = Some(format!("{why} (kept in quarantine)"));
+    }
+    item.credential_id = Some(cred.id);
+    Ok(item)
+}
+
+/// Run an import into `store`. `on_event` hears items (once durable) and progress; `cancel` stops it between files.
+pub(crate) fn run(
+    store: &Store,
+    ctx: &Context,
+    sources: &[Source],
+    opts: &ImportOptions,
+    on_event: &mut dyn FnMut(Event),
+    cancel: &AtomicBool,
+) -> Result<Summary, ImportError> {
+    let inputs = enumerate(sources);
+    let total = inputs.len();
+    let threads = match opts.threads {
+        0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+        n => n,
+    }
+    .clamp(1, 16);
+    let mut verify_opts = Options::at(opts.now.unwrap_or(ctx.now));
+    verify_opts.limits = opts.limits.clone();
+    let cache = MemoryCache::new();
+    let next = AtomicUsize::new(0);
+    let started = Instant::now();
+    let mut summary = Summary {
+        files: total,
+        ..Summary::default()
+    };
+    let (tx, rx) = mpsc::sync_channel::<Verified>(threads * 4);
+    let mut first_error: Option<ImportError> = None;
+    let mut done = 0usize;
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (inputs, next, cache, verify_opts) = (&inputs, &next, &cache, &verify_opts);
+            let policy = opts.net.clone();
+            let limit = opts.limits.max_input_bytes;
+            scope.spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                let net = if policy.offline {
+                    Ok(Net::offline())
+                } else {
+                    Net::new(policy)
+                };
+                loop {
+                    if cancel.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let seq = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((name, input)) = inputs.get(seq) else {
+                        return;
+                    };
+                    let bytes = match input {
+                        Input::File(p) => read_bounded(p, limit),
+                        Input::Bytes(b) => Ok(b.clone()),
+                        Input::Unreadable(why) => Err(why.clone()),
+                    };
+                    let reports = match (&runtime, &net, bytes) {
+                        (Ok(rt), Ok(net), Ok(bytes)) => {
+                            Ok(rt.block_on(verify::verify_bytes(&bytes, net, cache, verify_opts)))
+                        }
+                        (Err(e), _, _) => Err(format!("could not start verification: {e}")),
+                        (_, Err(e), _) => Err(format!("could not start the network client: {e}")),
+                        (_, _, Err(why)) => Err(why),
+                    };
+                    if tx
+                        .send(Verified {
+                            seq,
+                            name: name.clone(),
+                            reports,
+                        })
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        // The writer: group commits of up to 64 files or 200 ms, reported once durable.
+        let mut open = true;
+        while open {
+            let mut group: Vec<Verified> = Vec::new();
+            let deadline = Instant::now() + Duration::from_millis(200);
+            match rx.recv() {
+                Ok(v) => group.push(v),
+                Err(_) => break,
+            }
+            while group.len() < 64 {
+                let left = deadline.saturating_duration_since(Instant::now());
+                match rx.recv_timeout(left) {
+                    Ok(v) => group.push(v),
+                    Err(mpsc::RecvTimeoutError::Timeout) => break,
+                    Err(mpsc::RecvTimeoutError::Disconnected) => {
+                        open = false;
+                        break;
+                    }
+                }
+            }
+            group.sort_by_key(|v| v.seq);
+            let mut pending = Pending::default();
+            let mut last = String::new();
+            for v in &group {
+                last.clone_from(&v.name);
+                let channel = "file";
+                match &v.reports {
+                    Err(why) => pending.items.push(Item {
+                        file: v.name.clone(),
+                        index: 0,
+                        outcome: ItemOutcome::Error,
+                        reason: Some(why.clone()),
+                        credential_id: None,
+                        name: None,
+                        verdict: None,
+                        quarantined: false,
+                    }),
+                    Ok(reports) => {
+                        // A presentation is not stored; when it does not hold, the report says so, and its
+                        // credentials are still judged one by one.
+                        for r in reports
+                            .iter()
+                            .filter(|r| r.kind == "presentation" && r.verdict != Verdict::Valid)
+                        {
+                            let (outcome, reason) = match r.verdict {
+                                Verdict::Invalid => (ItemOutcome::Invalid, first_reason(r, Outcome::Failed)),
+                                Verdict::Indeterminate => {
+                                    (ItemOutcome::Indeterminate, first_reason(r, Outcome::Skipped))
+                                }
+                                _ => (ItemOutcome::Error, first_reason(r, Outcome::Failed)),
+                            };
+                            pending.items.push(Item {
+                                file: v.name.clone(),
+                                index: r.index,
+                                outcome,
+                                reason: Some(format!(
+                                    "the presentation itself: {}; the credentials in it are judged on their own",
+                                    reason.unwrap_or_default()
+                                )),
+                                credential_id: None,
+                                name: Some("presentation".into()),
+                                verdict: Some(r.verdict),
+                                quarantined: false,
+                            });
+                        }
+                        let credentials: Vec<&Report> =
+                            reports.iter().filter(|r| r.kind != "presentation").collect();
+                        if credentials.is_empty()
+                            && !reports
+                                .iter()
+                                .any(|r| r.kind == "presentation" && r.verdict != Verdict::Valid)
+                        {
+                            // A presentation with no credential, or nothing readable.
+                            let r = &reports[0];
+                            pending.items.push(Item {
+                                file: v.name.clone(),
+                                index: 0,
+                                outcome: ItemOutcome::Error,
+                                reason: first_reason(r, Outcome::Failed)
+                                    .or(Some("no credential in it".into())),
+                                credential_id: None,
+                                name: None,
+                                verdict: Some(r.verdict),
+                                quarantined: false,
+                            });
+                        }
+                        for r in credentials {
+                            match decide(store, ctx, opts, channel, &v.name, r, &mut pending) {
+                                Ok(item) => pending.items.push(item),
+                                Err(e) => {
+                                    first_error.get_or_insert(ImportError::Store(e));
+                                    cancel.store(true, Ordering::Relaxed);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if first_error.is_some() {
+                break;
+            }
+            if !pending.writes.is_empty() {
+                if let Err(e) = store.write_batch(&pending.writes) {
+                    first_error = Some(ImportError::Store(e));
+                    cancel.store(true, Ordering::Relaxed);
+                    break;
+                }
+            }
+            done += group.len();
+            for item in pending.items {
+                summary.count(&item);
+                on_event(Event::Item(item.clone()));
+                summary.items.push(item);
+            }
+            let secs = started.elapsed().as_secs_f64().max(1e-3);
+            on_event(Event::Progress(Progress {
+                files_done: done,
+                files_total: total,
+                current: last,
+                rate: done as f64 / secs,
+            }));
+        }
+        // Drain so workers blocked on a full channel can finish.
+        while rx.recv().is_ok() {}
+    });
+    if let Some(e) = first_error {
+        return Err(e);
+    }
+    summary.cancelled = done < total;
+    Ok(summary)
+}

@@ -1,0 +1,431 @@
+//! Importing into a real wallet: the peer corpus folder (classes as its manifest says, nothing added the second
+//! time), re-issues, quarantine, profile choice by subject DID, cancel, and the portfolio queries over the result.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde_json::{json, Value};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use wallet_core::importer::{Event, ImportOptions, Item, ItemOutcome, Source, Summary};
+use wallet_core::keys::SecretKey;
+use wallet_core::net::NetPolicy;
+use wallet_core::portfolio::Query;
+use wallet_core::sign::{self, ProofOptions};
+use wallet_core::verify::Verdict;
+use wallet_core::Wallet;
+
+use crate::support::{new_wallet, reopen};
+
+fn shared() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared")
+}
+
+fn at(s: &str) -> OffsetDateTime {
+    OffsetDateTime::parse(s, &Rfc3339).unwrap()
+}
+
+fn options(now: &str) -> ImportOptions {
+    ImportOptions {
+        net: NetPolicy::offline(),
+        now: Some(at(now)),
+        ..ImportOptions::default()
+    }
+}
+
+fn import(w: &Wallet, sources: &[Source], opts: &ImportOptions) -> Summary {
+    let mut events = Vec::new();
+    let summary = w
+        .import(sources, opts, &mut |e| events.push(e), &AtomicBool::new(false))
+        .unwrap();
+    let items: Vec<&Item> = events
+        .iter()
+        .filter_map(|e| if let Event::Item(i) = e { Some(i) } else { None })
+        .collect();
+    assert_eq!(items.len(), summary.items.len(), "every item is announced");
+    summary
+}
+
+/// A test issuer with a did:key.
+pub struct Issuer {
+    key: SecretKey,
+    pub did: String,
+}
+
+impl Issuer {
+    pub fn new(seed: u8) -> Self {
+        let key = SecretKey::from_seed(&[seed; 32]);
+        let did = wallet_core::did::did_key(&key.public_key()).unwrap();
+        Self { key, did }
+    }
+
+    fn vm(&self) -> String {
+        format!("{}#{}", self.did, self.did.trim_start_matches("did:key:"))
+    }
+
+    pub fn credential(&self, id: &str, name: &str, subject: &str, valid_from: &str) -> Value {
+        json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+            "id": id,
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "name": name,
+            "issuer": {"id": self.did, "type": ["Profile"], "name": "Cégep de Test"},
+            "validFrom": valid_from,
+            "credentialSubject": {
+                "id": subject,
+                "type": ["AchievementSubject"],
+                "achievement": {
+                    "id": format!("{id}/achievement"),
+                    "type": ["Achievement"],
+                    "name": name,
+                    "description": format!("Réussite : {name}"),
+                    "criteria": {"narrative": "Done."}
+                }
+            }
+        })
+    }
+
+    pub fn signed(&self, doc: &Value) -> Vec<u8> {
+        let opts = ProofOptions {
+            verification_method: &self.vm(),
+            purpose: "assertionMethod",
+            created: at("2024-01-01T00:00:00Z"),
+            challenge: None,
+            domain: None,
+        };
+        let signed = futures_executor::block_on(sign::data_integrity(doc, &self.key, &opts)).unwrap();
+        serde_json::to_vec_pretty(&signed).unwrap()
+    }
+
+    pub fn jwt(&self, doc: &Value) -> Vec<u8> {
+        sign::vc_jwt(doc, &self.key, &self.vm()).unwrap().into_bytes()
+    }
+}
+
+fn bytes(name: &str, b: Vec<u8>) -> Source {
+    Source::Bytes {
+        name: name.into(),
+        bytes: b,
+    }
+}
+
+fn count(w: &Wallet, q: &Query) -> usize {
+    w.portfolio(q).unwrap().total
+}
+
+#[test]
+fn peer_corpus_folder_gets_its_classes_and_a_second_import_adds_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = new_wallet(&tmp.path().join("w"));
+    let dir = shared().join("fixtures/peer-corpus");
+    let summary = import(&w, &[Source::Path(dir.clone())], &options("2025-01-01T00:00:00Z"));
+    let manifest: Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    let mut by_file: HashMap<String, Vec<&Item>> = HashMap::new();
+    for i in &summary.items {
+        by_file.entry(i.file.clone()).or_default().push(i);
+    }
+    let mut problems = Vec::new();
+    for case in manifest["cases"].as_array().unwrap() {
+        let file = case["file"].as_str().unwrap();
+        let expect = case["expect"].as_str().unwrap();
+        let items = by_file
+            .get(&dir.join(file).display().to_string())
+            .cloned()
+            .unwrap_or_default();
+        let outcomes: Vec<ItemOutcome> = items.iter().map(|i| i.outcome).collect();
+        let stored = |o: &ItemOutcome| {
+            matches!(
+                o,
+                ItemOutcome::Imported | ItemOutcome::Duplicate | ItemOutcome::Superseded
+            )
+        };
+        let ok = !outcomes.is_empty()
+            && match expect {
+                // Offline, the OB 2.0 issuer's key cannot be had: could not check.
+                "valid" if file.starts_with("ob2-signed") => outcomes == [ItemOutcome::Indeterminate],
+                "valid" => outcomes.iter().all(stored),
+                "invalid" => outcomes.contains(&ItemOutcome::Invalid),
+                "error" => outcomes
+                    .iter()
+                    .all(|o| matches!(o, ItemOutcome::Error | ItemOutcome::Indeterminate)),
+                _ => false,
+            };
+        if !ok {
+            problems.push(format!("{file}: expected {expect}, got {outcomes:?}"));
+        }
+        for i in &items {
+            if i.outcome != ItemOutcome::Imported && i.outcome != ItemOutcome::Duplicate {
+                assert!(
+                    i.reason.as_deref().is_some_and(|r| !r.is_empty()),
+                    "{file}: no reason"
+                );
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let stored = count(&w, &Query::default());
+    assert!(stored >= 5, "{stored}");
+    assert!(summary.imported >= 5);
+    // Again: nothing new.
+    let again = import(&w, &[Source::Path(dir)], &options("2025-01-01T00:00:00Z"));
+    assert_eq!((again.imported, again.superseded), (0, 0), "{again:#?}");
+    assert_eq!(
+        count(
+            &w,
+            &Query {
+                include_quarantined: true,
+                include_superseded: true,
+                ..Query::default()
+            }
+        ),
+        stored
+    );
+}
+
+#[test]
+fn a_reissue_supersedes_and_an_older_version_is_not_stored_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = new_wallet(&tmp.path().join("w"));
+    let college = Issuer::new(7);
+    let v1 = college.credential(
+        "urn:uuid:reissued",
+        "Soins infirmiers I",
+        "did:example:learner",
+        "2024-01-01T00:00:00Z",
+    );
+    let v2 = college.credential(
+        "urn:uuid:reissued",
+        "Soins infirmiers I",
+        "did:example:learner",
+        "2025-01-01T00:00:00Z",
+    );
+    let opts = options("2025-06-01T00:00:00Z");
+    let first = import(&w, &[bytes("v1.json", college.signed(&v1))], &opts);
+    assert_eq!(first.items[0].outcome, ItemOutcome::Imported, "{first:#?}");
+    let second = import(&w, &[bytes("v2.jwt", college.jwt(&v2))], &opts);
+    assert_eq!(second.items[0].outcome, ItemOutcome::Superseded, "{second:#?}");
+    assert_eq!(count(&w, &Query::default()), 1);
+    let all = w
+        .portfolio(&Query {
+            include_superseded: true,
+            ..Query::default()
+        })
+        .unwrap();
+    assert_eq!(all.total, 2);
+    assert!(all
+        .entries
+        .iter()
+        .any(|e| e.superseded && e.id == first.items[0].credential_id.clone().unwrap()));
+    // The older version (another encoding, same id) once more: already there.
+    let third = import(&w, &[bytes("v1.jwt", college.jwt(&v1))], &opts);
+    assert_eq!(third.items[0].outcome, ItemOutcome::Duplicate, "{third:#?}");
+    // Same bytes: duplicate by content.
+    let fourth = import(&w, &[bytes("v2-again.jwt", college.jwt(&v2))], &opts);
+    assert_eq!(fourth.items[0].outcome, ItemOutcome::Duplicate);
+    assert_eq!(
+        count(
+            &w,
+            &Query {
+                include_superseded: true,
+                ..Query::default()
+            }
+        ),
+        2
+    );
+    // It all survives a reopen (durable), and the details keep the checks.
+    drop(w);
+    let w = reopen(&tmp.path().join("w"));
+    let current = w.portfolio(&Query::default()).unwrap().entries[0].clone();
+    let detail = w.credential(&current.id).unwrap();
+    assert!(detail
+        .checks
+        .iter()
+        .any(|c| c.id == wallet_core::verify::CheckId::Proof));
+    assert!(
+        String::from_utf8(detail.raw).unwrap().starts_with("eyJ"),
+        "the JWT is kept verbatim"
+    );
+}
+
+#[test]
+fn unverified_credentials_are_reported_and_kept_only_in_quarantine_when_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = new_wallet(&tmp.path().join("w"));
+    let expired = shared().join("fixtures/peer-corpus/neg-expired.json");
+    let s = import(
+        &w,
+        &[Source::Path(expired.clone())],
+        &options("2025-01-01T00:00:00Z"),
+    );
+    assert_eq!(s.items[0].outcome, ItemOutcome::Invalid);
+    assert!(s.items[0].reason.as_deref().unwrap().contains("expired"));
+    assert_eq!(
+        count(
+            &w,
+            &Query {
+                include_quarantined: true,
+                ..Query::default()
+            }
+        ),
+        0,
+        "not kept unless asked"
+    );
+    let keep = ImportOptions {
+        keep_unverified: true,
+        ..options("2025-01-01T00:00:00Z")
+    };
+    let s = import(&w, &[Source::Path(expired)], &keep);
+    assert!(
+        s.items[0].quarantined && s.items[0].credential_id.is_some(),
+        "{s:#?}"
+    );
+    assert_eq!(count(&w, &Query::default()), 0, "never mixed with verified ones");
+    let q = w
+        .portfolio(&Query {
+            include_quarantined: true,
+            ..Query::default()
+        })
+        .unwrap();
+    assert_eq!(q.total, 1);
+    assert!(q.entries[0].quarantined);
+    assert_eq!(q.entries[0].verdict, Some(Verdict::Invalid));
+}
+
+#[test]
+fn the_profile_whose_did_is_the_subject_gets_the_credential_and_search_folds_accents() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = new_wallet(&tmp.path().join("w"));
+    let home = w.create_profile("Perso").unwrap();
+    let work = w.create_profile("Travail").unwrap();
+    let college = Issuer::new(9);
+    let for_work = college.credential(
+        "urn:uuid:w",
+        "École de gestion",
+        &work.did_key,
+        "2024-03-01T00:00:00Z",
+    );
+    let for_nobody = college.credential(
+        "urn:uuid:n",
+        "Programmation",
+        "did:example:other",
+        "2024-02-01T00:00:00Z",
+    );
+    let opts = options("2025-01-01T00:00:00Z");
+    let s = import(
+        &w,
+        &[
+            bytes("a.json", college.signed(&for_work)),
+            bytes("b.json", college.signed(&for_nobody)),
+        ],
+        &opts,
+    );
+    assert_eq!(s.imported, 2, "{s:#?}");
+    let page = w.portfolio(&Query::default()).unwrap();
+    let by_name: HashMap<_, _> = page
+        .entries
+        .iter()
+        .map(|e| (e.name.clone().unwrap(), e.profile_id.clone()))
+        .collect();
+    assert_eq!(by_name["École de gestion"], Some(work.id.clone()));
+    assert_eq!(by_name["Programmation"], Some(home.id.clone()), "default profile");
+    // Sorted by award date, most recent first; accents and case ignored.
+    assert_eq!(page.entries[0].name.as_deref(), Some("École de gestion"));
+    assert_eq!(
+        count(
+            &w,
+            &Query {
+                search: Some("ecole GESTION".into()),
+                ..Query::default()
+            }
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &w,
+            &Query {
+                search: Some("réussite".into()),
+                ..Query::default()
+            }
+        ),
+        2
+    );
+    assert_eq!(
+        count(
+            &w,
+            &Query {
+                issuer: Some("cegep".into()),
+                ..Query::default()
+            }
+        ),
+        2
+    );
+    assert_eq!(
+        count(
+            &w,
+            &Query {
+                profile_id: Some(work.id.clone()),
+                ..Query::default()
+            }
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &w,
+            &Query {
+                from: Some("2024-02-15".into()),
+                ..Query::default()
+            }
+        ),
+        1
+    );
+    // Removing one takes it out of every query.
+    let id = page.entries[0].id.clone();
+    w.remove_credential(&id).unwrap();
+    assert_eq!(count(&w, &Query::default()), 1);
+}
+
+#[test]
+fn cancel_keeps_what_was_reported_and_a_rerun_completes_without_duplicates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = new_wallet(&tmp.path().join("w"));
+    let college = Issuer::new(11);
+    let files = tmp.path().join("badges");
+    std::fs::create_dir(&files).unwrap();
+    for n in 0..300 {
+        let c = college.credential(
+            &format!("urn:uuid:c{n}"),
+            &format!("Badge {n}"),
+            "did:example:l",
+            "2024-01-01T00:00:00Z",
+        );
+        std::fs::write(files.join(format!("{n:04}.jwt")), college.jwt(&c)).unwrap();
+    }
+    let cancel = AtomicBool::new(false);
+    let mut reported = Vec::new();
+    let opts = options("2025-01-01T00:00:00Z");
+    let s = w
+        .import(
+            &[Source::Path(files.clone())],
+            &opts,
+            &mut |e| {
+                if let Event::Item(i) = e {
+                    reported.push(i.credential_id.clone().unwrap());
+                    cancel.store(true, Ordering::Relaxed);
+                }
+            },
+            &cancel,
+        )
+        .unwrap();
+    assert!(s.cancelled, "{} of 300 imported", s.imported);
+    assert!(!reported.is_empty() && reported.len() < 300);
+    for id in &reported {
+        w.credential(id).unwrap();
+    }
+    let rest = import(&w, &[Source::Path(files)], &opts);
+    assert_eq!(rest.imported + rest.duplicates, 300);
+    assert_eq!(rest.duplicates, s.imported);
+    assert_eq!(count(&w, &Query::default()), 300);
+}
