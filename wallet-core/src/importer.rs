@@ -508,8 +508,15 @@ pub(crate) fn run(
                         Input::Unreadable(why) => Err(why.clone()),
                     };
                     let reports = match (&runtime, &net, bytes) {
+                        // A panic in a third-party parser must cost one file, not the import (fuzzing found one).
                         (Ok(rt), Ok(net), Ok(bytes)) => {
-                            Ok(rt.block_on(verify::verify_bytes(&bytes, net, cache, verify_opts)))
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                rt.block_on(verify::verify_bytes(&bytes, net, cache, verify_opts))
+                            }))
+                            .map_err(|_| {
+                                "Carnet could not read this file (an internal error; please report it)"
+                                    .to_owned()
+                            })
                         }
                         (Err(e), _, _) => Err(format!("could not start verification: {e}")),
                         (_, Err(e), _) => Err(format!("could not start the network client: {e}")),

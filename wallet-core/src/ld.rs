@@ -84,6 +84,44 @@ pub fn first_unknown_context(doc: &serde_json::Value) -> Option<String> {
     context_urls(doc).into_iter().find(|u| contexts::get(u).is_err())
 }
 
+/// An IRI-like string (keys and values) whose percent-escapes do not decode to UTF-8: the JSON-LD stack panics on
+/// those (pct-str 2.0 unwraps the decoding), so they are refused before expansion.
+fn bad_percent_escape(doc: &serde_json::Value) -> Option<String> {
+    fn bad(s: &str) -> bool {
+        if !s.contains('%') {
+            return false;
+        }
+        let b = s.as_bytes();
+        let mut decoded = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            let hex = |c: u8| (c as char).to_digit(16);
+            if b[i] == b'%' && i + 2 < b.len() {
+                if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                    decoded.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
+                }
+            }
+            decoded.push(b[i]);
+            i += 1;
+        }
+        std::str::from_utf8(&decoded).is_err()
+    }
+    match doc {
+        serde_json::Value::String(s) => bad(s).then(|| s.chars().take(80).collect()),
+        serde_json::Value::Array(items) => items.iter().find_map(bad_percent_escape),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+            if bad(k) {
+                Some(k.clone())
+            } else {
+                bad_percent_escape(v)
+            }
+        }),
+        _ => None,
+    }
+}
+
 /// The canonical N-Quads lines (each ending with `\n`, sorted) of a JSON-LD document.
 pub async fn canonical_nquads(doc: &serde_json::Value) -> Result<Vec<String>, LdError> {
     if doc.get("@context").is_none() {
@@ -91,6 +129,11 @@ pub async fn canonical_nquads(doc: &serde_json::Value) -> Result<Vec<String>, Ld
     }
     if let Some(url) = first_unknown_context(doc) {
         return Err(LdError::UnknownContext(url));
+    }
+    if let Some(s) = bad_percent_escape(doc) {
+        return Err(LdError::Expansion(format!(
+            "a percent-escape in \"{s}\" is not UTF-8"
+        )));
     }
     let text = serde_json::to_string(doc).map_err(|e| LdError::BadContext(e.to_string()))?;
     let (value, _) =

@@ -628,3 +628,26 @@ fn wild_corpus_every_file_gets_a_verdict_and_agrees_with_the_reading() {
     );
     eprintln!("wild corpus: {agree}/{} agree with the reading", cases.len());
 }
+
+#[test]
+fn fuzzing_finds_stay_fixed() {
+    // Inputs cargo-fuzz once crashed on (wallet-core/fuzz/regressions): each must give reports, not a panic.
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
+    let rt = runtime();
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let reports = block(
+            &rt,
+            verify(
+                &path,
+                &Net::offline(),
+                &MemoryCache::new(),
+                &Options::at(at(PEER_NOW)),
+            ),
+        );
+        assert!(!reports.is_empty(), "{}", path.display());
+        n += 1;
+    }
+    assert!(n >= 1);
+}
