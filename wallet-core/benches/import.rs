@@ -1,0 +1,129 @@
+//! Import benchmark: 10,000 generated signed badges (PNG, SVG, JSON-LD, JWT) imported into a new wallet, then
+//! list and search latency over them. Prints throughput, peak RSS and query percentiles; asserts nothing.
+//!
+//! `cargo bench -p wallet-core --bench import` (release). `CARNET_BENCH_BADGES` changes the count.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+#[path = "common/gen.rs"]
+mod gen;
+
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+use wallet_core::importer::{ImportOptions, Source};
+use wallet_core::net::NetPolicy;
+use wallet_core::portfolio::Query;
+use wallet_core::{KdfParams, NewProtection, Passphrase, Wallet};
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+fn p95(mut v: Vec<Duration>) -> f64 {
+    v.sort();
+    v[v.len() * 95 / 100].as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let count: usize = std::env::var("CARNET_BENCH_BADGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let tmp = tempfile::tempdir().unwrap();
+    let badges = tmp.path().join("badges");
+    let t = Instant::now();
+    gen::write_badges(&badges, count, "did:example:learner");
+    println!("generated {count} badges in {:.1} s", t.elapsed().as_secs_f64());
+    let rss_before = peak_rss_mb();
+
+    let mut w = Wallet::open_or_create(tmp.path().join("wallet")).unwrap();
+    w.init(NewProtection::Passphrase(
+        Passphrase::new("correct horse battery".into()),
+        KdfParams::INSECURE_FOR_TESTS,
+    ))
+    .unwrap();
+    w.create_profile("Moi").unwrap();
+    let opts = ImportOptions {
+        net: NetPolicy::offline(),
+        ..ImportOptions::default()
+    };
+    let t = Instant::now();
+    let summary = w
+        .import(
+            &[Source::Path(badges)],
+            &opts,
+            &mut |_| {},
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "import: {} files, {} imported, {} not ({} invalid, {} indeterminate, {} errors) in {secs:.1} s = {:.0} credentials/s",
+        summary.files,
+        summary.imported,
+        summary.files - summary.imported,
+        summary.invalid,
+        summary.indeterminate,
+        summary.errors,
+        summary.imported as f64 / secs
+    );
+    println!(
+        "peak RSS: {:.0} MB (after generating: {rss_before:.0} MB)",
+        peak_rss_mb()
+    );
+
+    let t = Instant::now();
+    let first = w
+        .portfolio(&Query {
+            limit: 50,
+            ..Query::default()
+        })
+        .unwrap();
+    println!(
+        "first query (builds the index over {} credentials): {:.1} ms",
+        first.total,
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+    let mut list = Vec::new();
+    let mut search = Vec::new();
+    let words = [
+        "compétence 42",
+        "ecole",
+        "sante gestion",
+        "cadre 7",
+        "informatique 999",
+        "établissement 3",
+    ];
+    for i in 0..300 {
+        let t = Instant::now();
+        let _ = w
+            .portfolio(&Query {
+                offset: (i * 50) % count,
+                limit: 50,
+                ..Query::default()
+            })
+            .unwrap();
+        list.push(t.elapsed());
+        let t = Instant::now();
+        let _ = w
+            .portfolio(&Query {
+                search: Some(words[i % words.len()].into()),
+                limit: 50,
+                ..Query::default()
+            })
+            .unwrap();
+        search.push(t.elapsed());
+    }
+    println!(
+        "list (page of 50) p95: {:.2} ms; search p95: {:.2} ms (300 queries each)",
+        p95(list),
+        p95(search)
+    );
+}
