@@ -42,7 +42,7 @@ pub enum Source {
 }
 
 /// How to import.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
     /// Profile for credentials whose subject is none of the learner's DIDs (default profile when `None`).
     pub profile_id: Option<String>,
@@ -54,19 +54,6 @@ pub struct ImportOptions {
     /// Verification threads (0: one per core).
     pub threads: usize,
     pub limits: Limits,
-}
-
-impl Default for ImportOptions {
-    fn default() -> Self {
-        Self {
-            profile_id: None,
-            keep_unverified: false,
-            net: NetPolicy::default(),
-            now: None,
-            threads: 0,
-            limits: Limits::default(),
-        }
-    }
 }
 
 /// What happened to one credential (or to a file that held none).
@@ -470,7 +457,7 @@ pub(crate) fn run(
     }
     .clamp(1, 16);
     let mut verify_opts = Options::at(opts.now.unwrap_or(ctx.now));
-    verify_opts.limits = opts.limits.clone();
+    verify_opts.limits = opts.limits;
     let cache = MemoryCache::new();
     let next = AtomicUsize::new(0);
     let started = Instant::now();
