@@ -4,11 +4,16 @@
 //! [`wallet_core::Passphrase`] values at once.
 
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 
+use tauri::ipc::Channel;
 use tauri::State;
 use wallet_core::{KdfParams, NewProtection, Passphrase, WalletError};
 
-use crate::dto::{AppInfo, ExportReport, Profile, Protection, RestoreReport, WalletInfo, WalletStatus};
+use crate::dto::{
+    AppInfo, CredentialDetail, ExportReport, ImportEvent, ImportSummary, PortfolioPage, PortfolioQuery,
+    Profile, Protection, RestoreReport, WalletInfo, WalletStatus,
+};
 use crate::error::CommandError;
 use crate::state::AppState;
 
@@ -192,4 +197,108 @@ pub async fn export_plain(state: State<'_, AppState>, folder: String) -> Res<Exp
         .with_wallet(move |w| w.export_plain(&PathBuf::from(folder)))
         .await
         .map(Into::into)
+}
+
+fn run_import(
+    w: &wallet_core::Wallet,
+    sources: &[wallet_core::importer::Source],
+    keep_unverified: bool,
+    on_event: &Channel<ImportEvent>,
+    cancel: &AtomicBool,
+) -> Result<ImportSummary, WalletError> {
+    let options = wallet_core::importer::ImportOptions {
+        keep_unverified,
+        ..Default::default()
+    };
+    let summary = w.import(
+        sources,
+        &options,
+        &mut |e| {
+            let _ = on_event.send(e.into());
+        },
+        cancel,
+    )?;
+    Ok((&summary).into())
+}
+
+/// Imports files and folders (from the file dialogs, a typed path, or a drop on the window); items and progress
+/// stream through `on_event` while it runs, off the UI thread.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_paths(
+    state: State<'_, AppState>,
+    paths: Vec<String>,
+    keep_unverified: bool,
+    on_event: Channel<ImportEvent>,
+) -> Res<ImportSummary> {
+    let cancel = state.start_import();
+    let sources: Vec<_> = paths
+        .into_iter()
+        .map(|p| wallet_core::importer::Source::Path(PathBuf::from(p)))
+        .collect();
+    state
+        .with_wallet(move |w| run_import(w, &sources, keep_unverified, &on_event, &cancel))
+        .await
+}
+
+/// Imports pasted text (a credential's JSON or JWT, or an OB 2.0 assertion URL).
+#[tauri::command]
+#[specta::specta]
+pub async fn import_text(
+    state: State<'_, AppState>,
+    text: String,
+    keep_unverified: bool,
+    on_event: Channel<ImportEvent>,
+) -> Res<ImportSummary> {
+    let cancel = state.start_import();
+    let sources = [wallet_core::importer::Source::Bytes {
+        name: "pasted text".into(),
+        bytes: text.into_bytes(),
+    }];
+    state
+        .with_wallet(move |w| run_import(w, &sources, keep_unverified, &on_event, &cancel))
+        .await
+}
+
+/// Stops the running import between files; everything already reported stays.
+#[tauri::command]
+#[specta::specta]
+pub async fn cancel_import(state: State<'_, AppState>) -> Res<()> {
+    state.cancel_import();
+    Ok(())
+}
+
+/// A page of the portfolio, most recently awarded first.
+#[tauri::command]
+#[specta::specta]
+pub async fn portfolio(state: State<'_, AppState>, query: PortfolioQuery) -> Res<PortfolioPage> {
+    let q = wallet_core::portfolio::Query {
+        search: query.search,
+        include_quarantined: query.include_quarantined,
+        offset: query.offset as usize,
+        limit: query.limit as usize,
+        ..Default::default()
+    };
+    let page = state.with_wallet(move |w| w.portfolio(&q)).await?;
+    Ok(PortfolioPage {
+        total: u32::try_from(page.total).unwrap_or(u32::MAX),
+        entries: page.entries.into_iter().map(Into::into).collect(),
+    })
+}
+
+/// One credential with its verification checks.
+#[tauri::command]
+#[specta::specta]
+pub async fn credential_detail(state: State<'_, AppState>, id: String) -> Res<CredentialDetail> {
+    state
+        .with_wallet(move |w| w.credential(&id))
+        .await
+        .map(Into::into)
+}
+
+/// Removes a credential for good (the window asks first).
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_credential(state: State<'_, AppState>, id: String) -> Res<()> {
+    state.with_wallet(move |w| w.remove_credential(&id)).await
 }

@@ -168,3 +168,208 @@ impl From<wallet_core::ExportReport> for ExportReport {
         }
     }
 }
+
+/// What happened to one imported credential: `imported`, `duplicate`, `superseded`, `invalid`,
+/// `indeterminate`, `error`.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportItem {
+    pub file: String,
+    pub index: u32,
+    pub outcome: String,
+    pub reason: Option<String>,
+    pub credential_id: Option<String>,
+    pub name: Option<String>,
+    /// `valid`, `invalid`, `indeterminate`, `error`.
+    pub verdict: Option<String>,
+    pub quarantined: bool,
+}
+
+fn outcome_name(o: wallet_core::importer::ItemOutcome) -> &'static str {
+    use wallet_core::importer::ItemOutcome as O;
+    match o {
+        O::Imported => "imported",
+        O::Duplicate => "duplicate",
+        O::Superseded => "superseded",
+        O::Invalid => "invalid",
+        O::Indeterminate => "indeterminate",
+        O::Error => "error",
+    }
+}
+
+impl From<wallet_core::importer::Item> for ImportItem {
+    fn from(i: wallet_core::importer::Item) -> Self {
+        Self {
+            file: i.file,
+            index: count(i.index),
+            outcome: outcome_name(i.outcome).to_owned(),
+            reason: i.reason,
+            credential_id: i.credential_id,
+            name: i.name,
+            verdict: i.verdict.map(|v| v.as_str().to_owned()),
+            quarantined: i.quarantined,
+        }
+    }
+}
+
+/// Progress of a running import.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportProgress {
+    pub files_done: u32,
+    pub files_total: u32,
+    pub current: String,
+    /// Files per second.
+    pub rate: f64,
+}
+
+/// Streamed to the window while an import runs.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase", tag = "event")]
+pub enum ImportEvent {
+    Item { item: ImportItem },
+    Progress { progress: ImportProgress },
+}
+
+impl From<wallet_core::importer::Event> for ImportEvent {
+    fn from(e: wallet_core::importer::Event) -> Self {
+        match e {
+            wallet_core::importer::Event::Item(i) => Self::Item { item: i.into() },
+            wallet_core::importer::Event::Progress(p) => Self::Progress {
+                progress: ImportProgress {
+                    files_done: count(p.files_done),
+                    files_total: count(p.files_total),
+                    current: p.current,
+                    rate: p.rate,
+                },
+            },
+        }
+    }
+}
+
+/// The totals of an import.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportSummary {
+    pub files: u32,
+    pub imported: u32,
+    pub duplicates: u32,
+    pub superseded: u32,
+    pub invalid: u32,
+    pub indeterminate: u32,
+    pub errors: u32,
+    pub cancelled: bool,
+}
+
+impl From<&wallet_core::importer::Summary> for ImportSummary {
+    fn from(s: &wallet_core::importer::Summary) -> Self {
+        Self {
+            files: count(s.files),
+            imported: count(s.imported),
+            duplicates: count(s.duplicates),
+            superseded: count(s.superseded),
+            invalid: count(s.invalid),
+            indeterminate: count(s.indeterminate),
+            errors: count(s.errors),
+            cancelled: s.cancelled,
+        }
+    }
+}
+
+/// Which credentials the portfolio shows.
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PortfolioQuery {
+    pub search: Option<String>,
+    pub include_quarantined: bool,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+/// One credential as the portfolio grid shows it.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PortfolioEntry {
+    pub id: String,
+    pub name: Option<String>,
+    pub issuer: Option<String>,
+    pub issuer_name: Option<String>,
+    pub description: Option<String>,
+    pub awarded: Option<String>,
+    pub valid_until: Option<String>,
+    pub verdict: Option<String>,
+    pub quarantined: bool,
+    pub superseded: bool,
+    pub tags: Vec<String>,
+    pub alignments: Vec<String>,
+}
+
+impl From<wallet_core::portfolio::PortfolioEntry> for PortfolioEntry {
+    fn from(e: wallet_core::portfolio::PortfolioEntry) -> Self {
+        Self {
+            id: e.id,
+            name: e.name,
+            issuer: e.issuer,
+            issuer_name: e.issuer_name,
+            description: e.description,
+            awarded: e.awarded,
+            valid_until: e.valid_until,
+            verdict: e.verdict.map(|v| v.as_str().to_owned()),
+            quarantined: e.quarantined,
+            superseded: e.superseded,
+            tags: e.tags,
+            alignments: e.alignments,
+        }
+    }
+}
+
+/// A page of the portfolio.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PortfolioPage {
+    pub total: u32,
+    pub entries: Vec<PortfolioEntry>,
+}
+
+/// One verification check: `format`, `schema`, `proof`, `issuer_binding`, `dates`, `status`, `endorsements`,
+/// `recipient`, `holder`; outcome `passed`, `failed`, `skipped`.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Check {
+    pub id: String,
+    pub outcome: String,
+    pub reason: Option<String>,
+}
+
+/// One credential in full, for its details view.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialDetail {
+    pub entry: PortfolioEntry,
+    pub checks: Vec<Check>,
+    pub verified_at: Option<String>,
+}
+
+impl From<wallet_core::portfolio::Detail> for CredentialDetail {
+    fn from(d: wallet_core::portfolio::Detail) -> Self {
+        use wallet_core::verify::Outcome;
+        Self {
+            entry: d.entry.into(),
+            checks: d
+                .checks
+                .into_iter()
+                .map(|c| Check {
+                    id: c.id.as_str().to_owned(),
+                    outcome: match c.outcome {
+                        Outcome::Passed => "passed",
+                        Outcome::Failed => "failed",
+                        Outcome::Skipped => "skipped",
+                    }
+                    .to_owned(),
+                    reason: c.reason,
+                })
+                .collect(),
+            verified_at: d.verified_at.map(rfc3339),
+        }
+    }
+}

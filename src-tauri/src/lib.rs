@@ -32,6 +32,12 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::backup_wallet,
         commands::restore_wallet,
         commands::export_plain,
+        commands::import_paths,
+        commands::import_text,
+        commands::cancel_import,
+        commands::portfolio,
+        commands::credential_detail,
+        commands::remove_credential,
     ])
 }
 

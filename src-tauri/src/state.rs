@@ -1,6 +1,7 @@
 //! State the app shares between commands: where the wallet lives, and the wallet once opened.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use wallet_core::{Wallet, WalletError};
@@ -14,6 +15,8 @@ pub struct AppState {
     pub data_dir: Result<PathBuf, String>,
     /// Opened on first use and kept for the app's lifetime (it holds the wallet's process lock).
     wallet: Arc<Mutex<Option<Wallet>>>,
+    /// The cancel switch of the running import, if any.
+    import_cancel: Arc<Mutex<Arc<AtomicBool>>>,
 }
 
 impl AppState {
@@ -26,6 +29,23 @@ impl AppState {
         Self {
             data_dir,
             wallet: Arc::new(Mutex::new(None)),
+            import_cancel: Arc::new(Mutex::new(Arc::new(AtomicBool::new(false)))),
+        }
+    }
+
+    /// A fresh cancel switch for an import that is starting.
+    pub fn start_import(&self) -> Arc<AtomicBool> {
+        let flag = Arc::new(AtomicBool::new(false));
+        if let Ok(mut slot) = self.import_cancel.lock() {
+            *slot = flag.clone();
+        }
+        flag
+    }
+
+    /// Asks the running import to stop between files.
+    pub fn cancel_import(&self) {
+        if let Ok(slot) = self.import_cancel.lock() {
+            slot.store(true, Ordering::Relaxed);
         }
     }
 

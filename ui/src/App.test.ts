@@ -146,3 +146,43 @@ describe('profiles', () => {
     await waitFor(() => expect(screen.queryAllByTestId('profile')).toHaveLength(0));
   });
 });
+
+describe('Import and portfolio', () => {
+  it('imports a typed folder path, reports each credential with its reason, then shows it in the grid', async () => {
+    const fake = await unlockedApp();
+    await screen.findByText('Your portfolio is empty');
+    await fireEvent.click(screen.getByRole('link', { name: 'Import' }));
+    await fireEvent.input(screen.getByLabelText('Or type the path of a file or folder'), {
+      target: { value: '/home/learner/badges' },
+    });
+    await fireEvent.click(screen.getByTestId('import-path-go'));
+    const report = await screen.findByRole('table', { name: 'Import report' });
+    const rows = within(report).getAllByRole('row').slice(1);
+    expect(rows.map((r) => r.getAttribute('data-outcome'))).toEqual(['imported', 'invalid']);
+    expect(within(rows[1]!).getByText(/expired/)).toBeTruthy();
+    expect(screen.getByTestId('import-summary').textContent).toContain('1 added, 0 already in your wallet, 1 not added.');
+    expect(fake.calls).toContain('import:/home/learner/badges');
+
+    await fireEvent.click(screen.getByRole('link', { name: 'Portfolio' }));
+    const card = await screen.findByTestId('credential-card');
+    expect(card.textContent).toContain('Soins infirmiers I');
+    expect(card.textContent).toContain('Verified');
+    // Search ignores accents; the details explain each check in plain words.
+    await fireEvent.input(screen.getByLabelText('Search your portfolio'), { target: { value: 'cegep' } });
+    await waitFor(() => expect(screen.getByTestId('portfolio-count').textContent).toBe('1 credential'));
+    await fireEvent.click(screen.getByTestId('credential-card'));
+    const detail = await screen.findByTestId('credential-detail');
+    expect(within(detail).getByText('Signature')).toBeTruthy();
+    expect(within(detail).getByText('Not checked')).toBeTruthy();
+  });
+
+  it('speaks French in the report', async () => {
+    await unlockedApp();
+    i18n.apply('fr');
+    await fireEvent.click(await screen.findByRole('link', { name: 'Importer' }));
+    await fireEvent.click(await screen.findByText('Choisir des fichiers…'));
+    const report = await screen.findByRole('table', { name: 'Rapport d’importation' });
+    expect(within(report).getByText('Ajoutée')).toBeTruthy();
+    expect(within(report).getByText('Non valide')).toBeTruthy();
+  });
+});

@@ -318,14 +318,27 @@ fn take_lock(dir: &Path) -> Result<fs::File, DataDirError> {
             path: path.clone(),
             source,
         })?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(fs::TryLockError::WouldBlock) => Err(DataDirError::InUse {
-            path: dir.to_path_buf(),
-        }),
-        Err(fs::TryLockError::Error(source)) => Err(DataDirError::Unwritable { path, source }),
+    // A Carnet that is closing releases the lock a moment later, and a process forking a child holds the
+    // parent's lock until the child execs: wait up to half a second for it before saying it is in use.
+    let deadline = std::time::Instant::now() + LOCK_PATIENCE;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(DataDirError::InUse {
+                    path: dir.to_path_buf(),
+                })
+            }
+            Err(fs::TryLockError::Error(source)) => return Err(DataDirError::Unwritable { path, source }),
+        }
     }
 }
+
+/// How long opening a wallet waits for another holder of its lock to let go.
+const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Reads and checks the header of the wallet in `dir`, migrating it to the current format when it is older.
 fn read_header(dir: &Path, migrations: &[Migration]) -> Result<Header, DataDirError> {

@@ -1,7 +1,17 @@
 // An in-memory Platform for component tests: a tiny wallet state machine with profiles. The real shell is
 // exercised end to end in tests/e2e; this fake only lets components be tested in jsdom.
 
-import type { CommandError, Outcome, Platform, Profile, WalletInfo } from '../lib/ipc';
+import type {
+  CommandError,
+  CredentialDetail,
+  ImportEvent,
+  ImportItem,
+  Outcome,
+  Platform,
+  PortfolioEntry,
+  Profile,
+  WalletInfo,
+} from '../lib/ipc';
 
 export interface FakeOptions {
   state?: WalletInfo['state'];
@@ -21,6 +31,28 @@ export function fakePlatform(opts: FakeOptions = {}) {
   const profiles: Profile[] = [];
   let n = 0;
   const calls: string[] = [];
+  const credentials: PortfolioEntry[] = [];
+  // What an import of any path reports: one good badge, one expired one.
+  const importItems = (file: string): ImportItem[] => [
+    { file: `${file}/good.json`, index: 0, outcome: 'imported', reason: null, credentialId: `c${credentials.length + 1}`,
+      name: 'Soins infirmiers I', verdict: 'valid', quarantined: false },
+    { file: `${file}/old.json`, index: 0, outcome: 'invalid', reason: 'dates: expired: validUntil was 2024-06-30T00:00:00Z',
+      credentialId: null, name: 'Premiers soins', verdict: 'invalid', quarantined: false },
+  ];
+  const fakeImport = async (name: string, onEvent: (e: ImportEvent) => void) => {
+    calls.push(`import:${name}`);
+    const items = importItems(name);
+    onEvent({ event: 'progress', progress: { filesDone: 1, filesTotal: 2, current: items[0]!.file, rate: 10 } });
+    for (const item of items) onEvent({ event: 'item', item });
+    onEvent({ event: 'progress', progress: { filesDone: 2, filesTotal: 2, current: items[1]!.file, rate: 20 } });
+    credentials.push({
+      id: items[0]!.credentialId!, name: 'Soins infirmiers I', issuer: 'did:key:z6MkCollege', issuerName: 'Cégep de Sainte-Foy',
+      description: 'Réussite du premier stage.', awarded: '2024-05-01T00:00:00Z', validUntil: null, verdict: 'valid',
+      quarantined: false, superseded: false, tags: [], alignments: ['Soins'],
+    });
+    return ok({ files: 2, imported: 1, duplicates: 0, superseded: 0, invalid: 1, indeterminate: 0, errors: 0, cancelled: false });
+  };
+  const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 
   const info = (): WalletInfo => ({
     dataDir: '/home/learner/.local/share/carnet',
@@ -116,6 +148,39 @@ export function fakePlatform(opts: FakeOptions = {}) {
     chooseFile: async () => '/tmp/backup.carnet-backup',
     chooseFolder: async () => '/tmp/export',
     copyText: async () => true,
+    importPaths: (paths, _keep, onEvent) => fakeImport(paths.join(','), onEvent),
+    importText: (_text, _keep, onEvent) => fakeImport('pasted text', onEvent),
+    cancelImport: async () => {
+      calls.push('cancelImport');
+    },
+    portfolio: async (q) =>
+      unlocked(() => {
+        const words = fold(q.search ?? '').split(/\s+/).filter(Boolean);
+        const entries = credentials.filter((c) =>
+          words.every((w) => fold(`${c.name} ${c.issuerName} ${c.description}`).includes(w)),
+        );
+        return ok({ total: entries.length, entries });
+      }),
+    credentialDetail: async (id) =>
+      unlocked(() => {
+        const entry = credentials.find((c) => c.id === id);
+        if (!entry) return fail<CredentialDetail>('credential.not_found');
+        return ok({
+          entry,
+          verifiedAt: '2026-11-27T08:05:31Z',
+          checks: [
+            { id: 'proof', outcome: 'passed', reason: 'eddsa-rdfc-2022 signature verifies' },
+            { id: 'status', outcome: 'skipped', reason: 'status not checked: offline' },
+          ],
+        });
+      }),
+    removeCredential: async (id) =>
+      unlocked(() => {
+        credentials.splice(credentials.findIndex((c) => c.id === id), 1);
+        return ok(null);
+      }),
+    onDrop: async () => () => {},
+    chooseImportFiles: async () => ['/tmp/badge.png'],
   };
-  return { platform, calls, profiles };
+  return { platform, calls, profiles, credentials };
 }

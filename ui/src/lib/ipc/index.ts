@@ -3,10 +3,20 @@
 
 import { getContext, setContext } from 'svelte';
 import { open, save } from '@tauri-apps/plugin-dialog';
+import { Channel } from '@tauri-apps/api/core';
+import { getCurrentWebview } from '@tauri-apps/api/webview';
 import {
   commands,
   type AppInfo_Serialize,
   type CommandError,
+  type CredentialDetail_Serialize,
+  type ImportEvent_Deserialize,
+  type ImportEvent_Serialize,
+  type ImportItem_Serialize,
+  type ImportSummary,
+  type PortfolioEntry_Serialize,
+  type PortfolioPage_Serialize,
+  type PortfolioQuery_Deserialize,
   type ExportReport,
   type Profile,
   type Protection,
@@ -20,7 +30,22 @@ import {
 export type AppInfo = AppInfo_Serialize;
 export type WalletInfo = WalletInfo_Serialize;
 export type WalletStatus = WalletStatus_Serialize;
-export type { CommandError, ExportReport, Profile, Protection, RestoreReport, WalletState };
+export type ImportEvent = ImportEvent_Serialize;
+export type ImportItem = ImportItem_Serialize;
+export type PortfolioEntry = PortfolioEntry_Serialize;
+export type PortfolioPage = PortfolioPage_Serialize;
+export type CredentialDetail = CredentialDetail_Serialize;
+/** What the window asks of the portfolio (the shape the shell reads). */
+export type PortfolioQuery = PortfolioQuery_Deserialize;
+export type {
+  CommandError,
+  ExportReport,
+  ImportSummary,
+  Profile,
+  Protection,
+  RestoreReport,
+  WalletState,
+};
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: CommandError };
 
@@ -40,6 +65,16 @@ export interface Platform {
   backupWallet(path: string, passphrase: string): Promise<Outcome<number>>;
   restoreWallet(path: string, passphrase: string): Promise<Outcome<RestoreReport>>;
   exportPlain(folder: string): Promise<Outcome<ExportReport>>;
+  /** Imports files and folders; `onEvent` hears each stored item and the progress while it runs. */
+  importPaths(paths: string[], keepUnverified: boolean, onEvent: (e: ImportEvent) => void): Promise<Outcome<ImportSummary>>;
+  importText(text: string, keepUnverified: boolean, onEvent: (e: ImportEvent) => void): Promise<Outcome<ImportSummary>>;
+  cancelImport(): Promise<void>;
+  portfolio(query: PortfolioQuery): Promise<Outcome<PortfolioPage>>;
+  credentialDetail(id: string): Promise<Outcome<CredentialDetail>>;
+  removeCredential(id: string): Promise<Outcome<null>>;
+  /** Files and folders dropped on the window; returns a function that stops listening. */
+  onDrop(handler: (paths: string[]) => void): Promise<() => void>;
+  chooseImportFiles(): Promise<string[]>;
   /** Native dialogs; `null` when the learner cancels. */
   chooseSaveFile(defaultName: string): Promise<string | null>;
   chooseFile(): Promise<string | null>;
@@ -85,6 +120,36 @@ export const tauriPlatform: Platform = {
   backupWallet: (path, passphrase) => call(() => commands.backupWallet(path, passphrase)),
   restoreWallet: (path, passphrase) => call(() => commands.restoreWallet(path, passphrase)),
   exportPlain: (folder) => call(() => commands.exportPlain(folder)),
+  importPaths: (paths, keep, onEvent) => {
+    // The generated signature names the shell's input shape; the messages are what it sends (ImportEvent).
+    const channel = new Channel<ImportEvent_Deserialize>();
+    channel.onmessage = (m) => onEvent(m as unknown as ImportEvent);
+    return call(() => commands.importPaths(paths, keep, channel));
+  },
+  importText: (text, keep, onEvent) => {
+    const channel = new Channel<ImportEvent_Deserialize>();
+    channel.onmessage = (m) => onEvent(m as unknown as ImportEvent);
+    return call(() => commands.importText(text, keep, channel));
+  },
+  async cancelImport() {
+    await commands.cancelImport();
+  },
+  portfolio: (query) => call(() => commands.portfolio(query)),
+  credentialDetail: (id) => call(() => commands.credentialDetail(id)),
+  removeCredential: (id) => call(() => commands.removeCredential(id)),
+  async onDrop(handler) {
+    try {
+      return await getCurrentWebview().onDragDropEvent((event) => {
+        if (event.payload.type === 'drop') handler(event.payload.paths);
+      });
+    } catch {
+      return () => {};
+    }
+  },
+  async chooseImportFiles() {
+    const picked = await open({ multiple: true, directory: false });
+    return Array.isArray(picked) ? picked : picked ? [picked] : [];
+  },
   async chooseSaveFile(defaultName) {
     return await save({ defaultPath: defaultName, filters: [{ name: 'Carnet backup', extensions: ['carnet-backup'] }] });
   },
