@@ -34,8 +34,10 @@ describe('import a folder and see it in the portfolio', () => {
     const summary = browser.$('[data-testid="import-summary"]');
     await summary.waitForExist({ timeout: 60_000 });
     assert.equal(await summary.getText(), '2 added, 0 already in your wallet, 1 not added.');
-    const rows = await browser.$$('[data-testid="import-report"] tbody tr');
-    const outcomes = await Promise.all(rows.map((r) => r.getAttribute('data-outcome')));
+    const outcomes = [];
+    for (const row of await browser.$$('[data-testid="import-report"] tbody tr')) {
+      outcomes.push(await row.getAttribute('data-outcome'));
+    }
     assert.deepEqual(outcomes.sort(), ['imported', 'imported', 'invalid']);
     const invalid = await browser.$('[data-testid="import-report"] tr[data-outcome="invalid"]');
     assert.match(await invalid.getText(), /expired/);
