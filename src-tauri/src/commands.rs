@@ -296,6 +296,13 @@ pub async fn credential_detail(state: State<'_, AppState>, id: String) -> Res<Cr
         .map(Into::into)
 }
 
+/// A credential's picture as a data: URI (the baked image), when it has one.
+#[tauri::command]
+#[specta::specta]
+pub async fn credential_image(state: State<'_, AppState>, id: String) -> Res<Option<String>> {
+    state.with_wallet(move |w| w.credential_image(&id)).await
+}
+
 /// Removes a credential for good (the window asks first).
 #[tauri::command]
 #[specta::specta]

@@ -302,6 +302,8 @@ pub struct PortfolioEntry {
     pub superseded: bool,
     pub tags: Vec<String>,
     pub alignments: Vec<String>,
+    /// Whether `credential_image` has a picture for it.
+    pub has_image: bool,
 }
 
 impl From<wallet_core::portfolio::PortfolioEntry> for PortfolioEntry {
@@ -319,6 +321,7 @@ impl From<wallet_core::portfolio::PortfolioEntry> for PortfolioEntry {
             superseded: e.superseded,
             tags: e.tags,
             alignments: e.alignments,
+            has_image: e.has_image,
         }
     }
 }

@@ -37,6 +37,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::cancel_import,
         commands::portfolio,
         commands::credential_detail,
+        commands::credential_image,
         commands::remove_credential,
     ])
 }

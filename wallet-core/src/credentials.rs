@@ -92,6 +92,39 @@ pub struct CredentialMeta {
     /// A later version of the same credential (same id, later start) that replaced this one.
     #[serde(default)]
     pub superseded_by: Option<String>,
+    /// The badge's picture as a data: URI (the baked image, or one embedded in the credential). Kept out of the
+    /// portfolio index; read one at a time.
+    #[serde(default)]
+    pub image: Option<String>,
+}
+
+/// `net`'s cache kept in the encrypted store: issuer documents, DID documents and status lists fetched for
+/// verification stay available offline, with their fetch date. Keys are keyed hashes of the URLs.
+pub struct StoreCache<'a> {
+    store: &'a Store,
+}
+
+impl<'a> StoreCache<'a> {
+    pub(crate) fn new(store: &'a Store) -> Self {
+        Self { store }
+    }
+}
+
+impl crate::net::FetchCache for StoreCache<'_> {
+    fn get(&self, url: &str) -> Option<crate::net::CachedResource> {
+        self.store
+            .get(trees::FETCH_CACHE, &self.store.keyed_hash(url.as_bytes()))
+            .ok()
+            .flatten()
+    }
+
+    fn put(&self, url: &str, resource: &crate::net::CachedResource) {
+        // A cache that cannot be written is only slower next time.
+        let key = self.store.keyed_hash(url.as_bytes()).to_vec();
+        if let Ok(write) = BatchWrite::put(trees::FETCH_CACHE, key, resource) {
+            let _ = self.store.write_batch(&[write]);
+        }
+    }
 }
 
 impl StoredCredential {

@@ -18,7 +18,7 @@ use time::OffsetDateTime;
 
 use crate::credentials::{self, CredentialMeta, StoredCredential};
 use crate::import::Limits;
-use crate::net::{MemoryCache, Net, NetPolicy};
+use crate::net::{Net, NetPolicy};
 use crate::store::{trees, BatchWrite, Store, StoreError};
 use crate::verify::{self, CheckId, Options, Outcome, Report, Verdict};
 
@@ -156,7 +156,7 @@ fn enumerate(sources: &[Source]) -> Vec<(String, Input)> {
             if meta.is_dir() {
                 walk(&p, out);
             } else if meta.is_file() {
-                out.push((p.display().to_string(), Input::File(p)));
+                out.push((p.display().to_string(), Input::File(p, true)));
             }
         }
     }
@@ -164,7 +164,7 @@ fn enumerate(sources: &[Source]) -> Vec<(String, Input)> {
     for s in sources {
         match s {
             Source::Path(p) if p.is_dir() => walk(p, &mut out),
-            Source::Path(p) => out.push((p.display().to_string(), Input::File(p.clone()))),
+            Source::Path(p) => out.push((p.display().to_string(), Input::File(p.clone(), false))),
             Source::Bytes { name, bytes } => out.push((name.clone(), Input::Bytes(bytes.clone()))),
         }
     }
@@ -172,7 +172,8 @@ fn enumerate(sources: &[Source]) -> Vec<(String, Input)> {
 }
 
 enum Input {
-    File(PathBuf),
+    /// A file, and whether it was found in a folder.
+    File(PathBuf, bool),
     Bytes(Vec<u8>),
     Unreadable(String),
 }
@@ -181,7 +182,29 @@ enum Input {
 struct Verified {
     seq: usize,
     name: String,
+    channel: &'static str,
     reports: Result<Vec<Report>, String>,
+    /// The baked image itself (PNG or SVG), as a data: URI, for the portfolio.
+    image: Option<String>,
+}
+
+/// Baked images up to this size are kept for display (the grid shows them; larger ones are not duplicated).
+const MAX_IMAGE_BYTES: usize = 1024 * 1024;
+
+fn baked_image(bytes: &[u8]) -> Option<String> {
+    use base64::Engine;
+    if bytes.len() > MAX_IMAGE_BYTES {
+        return None;
+    }
+    let mime = match crate::import::sniff(bytes)? {
+        crate::import::Container::Png => "image/png",
+        crate::import::Container::Svg => "image/svg+xml",
+        _ => return None,
+    };
+    Some(format!(
+        "data:{mime};base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    ))
 }
 
 fn read_bounded(path: &Path, limit: usize) -> Result<Vec<u8>, String> {
@@ -279,6 +302,7 @@ fn meta_of(r: &Report, channel: &str, now: OffsetDateTime, quarantined: bool) ->
         verified_at: now,
         quarantined,
         superseded_by: None,
+        image: None,
     }
 }
 
@@ -305,6 +329,7 @@ struct Pending {
     rewritten: HashMap<String, StoredCredential>,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn decide(
     store: &Store,
     ctx: &Context,
@@ -312,6 +337,7 @@ fn decide(
     channel: &str,
     file: &str,
     r: &Report,
+    image: Option<&str>,
     pending: &mut Pending,
 ) -> Result<Item, StoreError> {
     let name = r.credential.as_ref().and_then(|c| c.name.clone());
@@ -359,6 +385,28 @@ fn decide(
         return Ok(item);
     }
     let mut meta = meta_of(r, channel, ctx.now, quarantined);
+    // The badge's picture: the baked image itself, else a data: image inside the credential (never a remote one).
+    meta.image = image.map(str::to_owned).or_else(|| {
+        let doc = r.document.as_ref()?;
+        let subject = match doc.get("credentialSubject") {
+            Some(Value::Array(a)) => a.first(),
+            other => other,
+        };
+        [
+            doc.get("image"),
+            subject
+                .and_then(|s| s.get("achievement"))
+                .and_then(|a| a.get("image")),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(|i| {
+            i.as_str()
+                .or_else(|| i.get("id").and_then(Value::as_str))
+                .map(str::to_owned)
+        })
+        .filter(|u| u.starts_with("data:image/") && u.len() <= MAX_IMAGE_BYTES * 4 / 3 + 64)
+    });
     let cid = meta.info.id.clone();
     let mut supersedes: Option<StoredCredential> = None;
     if let (Some(cid), false) = (&cid, quarantined) {
@@ -458,7 +506,7 @@ pub(crate) fn run(
     .clamp(1, 16);
     let mut verify_opts = Options::at(opts.now.unwrap_or(ctx.now));
     verify_opts.limits = opts.limits;
-    let cache = MemoryCache::new();
+    let cache = crate::credentials::StoreCache::new(store);
     let next = AtomicUsize::new(0);
     let started = Instant::now();
     let mut summary = Summary {
@@ -489,11 +537,14 @@ pub(crate) fn run(
                     let Some((name, input)) = inputs.get(seq) else {
                         return;
                     };
-                    let bytes = match input {
-                        Input::File(p) => read_bounded(p, limit),
-                        Input::Bytes(b) => Ok(b.clone()),
-                        Input::Unreadable(why) => Err(why.clone()),
+                    let (bytes, channel) = match input {
+                        Input::File(p, in_folder) => {
+                            (read_bounded(p, limit), if *in_folder { "folder" } else { "file" })
+                        }
+                        Input::Bytes(b) => (Ok(b.clone()), "paste"),
+                        Input::Unreadable(why) => (Err(why.clone()), "folder"),
                     };
+                    let image = bytes.as_deref().ok().and_then(baked_image);
                     let reports = match (&runtime, &net, bytes) {
                         // A panic in a third-party parser must cost one file, not the import (fuzzing found one).
                         (Ok(rt), Ok(net), Ok(bytes)) => {
@@ -513,7 +564,9 @@ pub(crate) fn run(
                         .send(Verified {
                             seq,
                             name: name.clone(),
+                            channel,
                             reports,
+                            image,
                         })
                         .is_err()
                     {
@@ -548,7 +601,7 @@ pub(crate) fn run(
             let mut last = String::new();
             for v in &group {
                 last.clone_from(&v.name);
-                let channel = "file";
+                let channel = v.channel;
                 match &v.reports {
                     Err(why) => pending.items.push(Item {
                         file: v.name.clone(),
@@ -610,7 +663,16 @@ pub(crate) fn run(
                             });
                         }
                         for r in credentials {
-                            match decide(store, ctx, opts, channel, &v.name, r, &mut pending) {
+                            match decide(
+                                store,
+                                ctx,
+                                opts,
+                                channel,
+                                &v.name,
+                                r,
+                                v.image.as_deref(),
+                                &mut pending,
+                            ) {
                                 Ok(item) => pending.items.push(item),
                                 Err(e) => {
                                     first_error.get_or_insert(ImportError::Store(e));

@@ -26,6 +26,8 @@ pub struct PortfolioEntry {
     pub tags: Vec<String>,
     pub alignments: Vec<String>,
     pub source: String,
+    /// Whether [`crate::Wallet::credential_image`] has a picture for it.
+    pub has_image: bool,
     /// Folded text searched by [`Query::search`].
     #[serde(skip)]
     haystack: String,
@@ -55,6 +57,7 @@ impl PortfolioEntry {
             tags: m.map(|m| m.tags.clone()).unwrap_or_default(),
             alignments: m.map(|m| m.alignments.clone()).unwrap_or_default(),
             source: c.source.clone(),
+            has_image: m.is_some_and(|m| m.image.is_some()),
             haystack: String::new(),
             sort_key: String::new(),
         };

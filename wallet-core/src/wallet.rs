@@ -405,6 +405,23 @@ impl Wallet {
         })
     }
 
+    /// The badge's picture as a data: URI, when it has one.
+    pub fn credential_image(&self, id: &str) -> Result<Option<String>, WalletError> {
+        Ok(credentials::get(self.store()?, id)?.meta.and_then(|m| m.image))
+    }
+
+    /// Verifies bytes with the wallet's network settings and its cache of fetched documents (issuer keys, status
+    /// lists), so what was fetched once is still checked offline, with its date.
+    pub async fn verify_with_cache(
+        &self,
+        bytes: &[u8],
+        net: &crate::net::Net,
+        options: &crate::verify::Options,
+    ) -> Result<Vec<crate::verify::Report>, WalletError> {
+        let cache = credentials::StoreCache::new(self.store()?);
+        Ok(crate::verify::verify_bytes(bytes, net, &cache, options).await)
+    }
+
     /// Removes a credential for good (its older versions stay).
     pub fn remove_credential(&self, id: &str) -> Result<(), WalletError> {
         let store = self.store()?;

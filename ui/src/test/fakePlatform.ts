@@ -48,7 +48,7 @@ export function fakePlatform(opts: FakeOptions = {}) {
     credentials.push({
       id: items[0]!.credentialId!, name: 'Soins infirmiers I', issuer: 'did:key:z6MkCollege', issuerName: 'Cégep de Sainte-Foy',
       description: 'Réussite du premier stage.', awarded: '2024-05-01T00:00:00Z', validUntil: null, verdict: 'valid',
-      quarantined: false, superseded: false, tags: [], alignments: ['Soins'],
+      quarantined: false, superseded: false, tags: [], alignments: ['Soins'], hasImage: false,
     });
     return ok({ files: 2, imported: 1, duplicates: 0, superseded: 0, invalid: 1, indeterminate: 0, errors: 0, cancelled: false });
   };
@@ -179,6 +179,7 @@ export function fakePlatform(opts: FakeOptions = {}) {
         credentials.splice(credentials.findIndex((c) => c.id === id), 1);
         return ok(null);
       }),
+    credentialImage: async () => null,
     onDrop: async () => () => {},
     chooseImportFiles: async () => ['/tmp/badge.png'],
   };

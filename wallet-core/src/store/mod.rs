@@ -29,6 +29,8 @@ pub(crate) mod trees {
     pub const CREDENTIAL_BY_HASH: &str = "credential_by_hash";
     /// keyed hash of a credential's own `id` → the stored version that currently holds it (re-issue detection)
     pub const CREDENTIAL_BY_CID: &str = "credential_by_cid";
+    /// keyed hash of a URL → a document fetched for verification, with its date (`net::CachedResource`)
+    pub const FETCH_CACHE: &str = "fetch_cache";
 }
 
 /// Free space always left on the disk. sled 0.34 can hang when the disk fills up mid-write, so Carnet refuses

@@ -429,3 +429,62 @@ fn cancel_keeps_what_was_reported_and_a_rerun_completes_without_duplicates() {
     assert_eq!(rest.duplicates, s.imported);
     assert_eq!(count(&w, &Query::default()), 300);
 }
+
+#[test]
+fn baked_pictures_are_kept_and_fetched_issuer_documents_serve_later_imports_offline() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = new_wallet(&tmp.path().join("w"));
+    let png = shared().join("fixtures/peer-corpus/ob3-baked-jsonld.png");
+    let s = import(&w, &[Source::Path(png.clone())], &options("2025-01-01T00:00:00Z"));
+    let id = s.items[0].credential_id.clone().unwrap();
+    let image = w.credential_image(&id).unwrap().unwrap();
+    assert!(image.starts_with("data:image/png;base64,"));
+    assert!(w.portfolio(&Query::default()).unwrap().entries[0].has_image);
+
+    // OB 2.0 signed: online, the issuer's documents come from its server (a real one on 127.0.0.1)…
+    let side = shared().join("fixtures/peer-corpus/ob2-sidecar");
+    let mut routes = crate::http::Routes::new();
+    for f in ["key.json", "issuer.json", "badgeclass.json"] {
+        routes.insert(format!("/ob2/{f}"), (200, std::fs::read(side.join(f)).unwrap()));
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = rt.block_on(crate::http::serve(routes));
+    let online = ImportOptions {
+        net: NetPolicy {
+            allow_loopback_http: true,
+            test_routes: vec![(
+                "https://badges.public-example.org/".into(),
+                format!("{}/", server.base),
+            )],
+            ..NetPolicy::default()
+        },
+        now: Some(at("2025-01-01T00:00:00Z")),
+        ..ImportOptions::default()
+    };
+    let s = import(
+        &w,
+        &[Source::Path(
+            shared().join("fixtures/peer-corpus/ob2-signed-baked.png"),
+        )],
+        &online,
+    );
+    assert_eq!(s.items[0].outcome, ItemOutcome::Imported, "{s:#?}");
+    drop(rt);
+    // …and stay in the wallet's encrypted cache: the same badge as SVG, offline, verifies as of that fetch.
+    let s = import(
+        &w,
+        &[Source::Path(
+            shared().join("fixtures/peer-corpus/ob2-signed-baked.svg"),
+        )],
+        &options("2025-01-01T00:00:00Z"),
+    );
+    assert!(
+        matches!(s.items[0].outcome, ItemOutcome::Imported | ItemOutcome::Duplicate),
+        "{s:#?}"
+    );
+    assert_ne!(s.items[0].outcome, ItemOutcome::Indeterminate);
+}

@@ -45,6 +45,8 @@ export const commands = {
 	portfolio: (query: PortfolioQuery_Deserialize) => typedError<PortfolioPage_Serialize, CommandError>(__TAURI_INVOKE("portfolio", { query })),
 	/**  One credential with its verification checks. */
 	credentialDetail: (id: string) => typedError<CredentialDetail_Serialize, CommandError>(__TAURI_INVOKE("credential_detail", { id })),
+	/**  A credential's picture as a data: URI (the baked image), when it has one. */
+	credentialImage: (id: string) => typedError<string | null, CommandError>(__TAURI_INVOKE("credential_image", { id })),
 	/**  Removes a credential for good (the window asks first). */
 	removeCredential: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("remove_credential", { id })),
 };
@@ -214,6 +216,8 @@ export type PortfolioEntry_Deserialize = {
 	superseded: boolean,
 	tags: string[],
 	alignments: string[],
+	/**  Whether `credential_image` has a picture for it. */
+	hasImage: boolean,
 };
 
 /**  One credential as the portfolio grid shows it. */
@@ -230,6 +234,8 @@ export type PortfolioEntry_Serialize = {
 	superseded: boolean,
 	tags: string[],
 	alignments: string[],
+	/**  Whether `credential_image` has a picture for it. */
+	hasImage: boolean,
 };
 
 /**  A page of the portfolio. */

@@ -72,6 +72,8 @@ export interface Platform {
   portfolio(query: PortfolioQuery): Promise<Outcome<PortfolioPage>>;
   credentialDetail(id: string): Promise<Outcome<CredentialDetail>>;
   removeCredential(id: string): Promise<Outcome<null>>;
+  /** The badge's picture as a data: URI, or null. */
+  credentialImage(id: string): Promise<string | null>;
   /** Files and folders dropped on the window; returns a function that stops listening. */
   onDrop(handler: (paths: string[]) => void): Promise<() => void>;
   chooseImportFiles(): Promise<string[]>;
@@ -137,6 +139,10 @@ export const tauriPlatform: Platform = {
   portfolio: (query) => call(() => commands.portfolio(query)),
   credentialDetail: (id) => call(() => commands.credentialDetail(id)),
   removeCredential: (id) => call(() => commands.removeCredential(id)),
+  async credentialImage(id) {
+    const r = await call(() => commands.credentialImage(id));
+    return r.ok ? r.value : null;
+  },
   async onDrop(handler) {
     try {
       return await getCurrentWebview().onDragDropEvent((event) => {
