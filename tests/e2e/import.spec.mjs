@@ -34,6 +34,11 @@ describe('import a folder and see it in the portfolio', () => {
     const summary = browser.$('[data-testid="import-summary"]');
     await summary.waitForExist({ timeout: 60_000 });
     assert.equal(await summary.getText(), '2 added, 0 already in your wallet, 1 not added.');
+    // The progress the importer streamed while it ran ends at every file (channel messages may trail the reply).
+    const count = browser.$('[data-testid="import-progress-count"]');
+    await browser.waitUntil(async () => (await count.getText()) === '3 of 3 files', {
+      timeoutMsg: 'progress reaches 3 of 3 files',
+    });
     const outcomes = [];
     for (const row of await browser.$$('[data-testid="import-report"] tbody tr')) {
       outcomes.push(await row.getAttribute('data-outcome'));

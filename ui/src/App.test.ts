@@ -162,6 +162,7 @@ describe('Import and portfolio', () => {
     expect(within(rows[1]!).getByText(/expired/)).toBeTruthy();
     expect(screen.getByTestId('import-summary').textContent).toContain('1 added, 0 already in your wallet, 1 not added.');
     expect(fake.calls).toContain('import:/home/learner/badges');
+    expect(screen.getByTestId('import-progress-count').textContent).toBe('2 of 2 files');
 
     await fireEvent.click(screen.getByRole('link', { name: 'Portfolio' }));
     const card = await screen.findByTestId('credential-card');
