@@ -178,16 +178,23 @@ fn text_line(file: &str, r: &Report, numbered: bool) -> String {
     } else if r.kind == "presentation" {
         line.push_str(" — presentation");
     }
-    // The reason that decided the verdict: the first failed check, else the first skipped required one.
-    let decisive = r
-        .checks
-        .iter()
-        .find(|c| c.outcome == verify::Outcome::Failed)
-        .or_else(|| {
-            (r.verdict == Verdict::Indeterminate)
-                .then(|| r.checks.iter().find(|c| c.outcome == verify::Outcome::Skipped))
-                .flatten()
-        });
+    // The reason that decided the verdict: for "could not check", the required check that could not run; else
+    // the first failed check.
+    let required = |c: &&Check| {
+        c.outcome == verify::Outcome::Skipped
+            && matches!(
+                c.id,
+                verify::CheckId::Proof
+                    | verify::CheckId::IssuerBinding
+                    | verify::CheckId::Dates
+                    | verify::CheckId::Holder
+            )
+    };
+    let decisive = if r.verdict == Verdict::Indeterminate {
+        r.checks.iter().find(required)
+    } else {
+        r.checks.iter().find(|c| c.outcome == verify::Outcome::Failed)
+    };
     if let Some(c) = decisive {
         line.push_str(&format!(
             " — {}: {}",

@@ -273,6 +273,35 @@ pub async fn jws_key(
         };
         return keys::resolve(&vm, env).await.map(|k| (k, vm));
     }
+    // No kid and no jwk, issuer on the web: the key its own profile publishes (OB 3.0 issuers' profiles may).
+    if let Some(iss) = iss.filter(|i| i.starts_with("https://") || i.starts_with("http://")) {
+        let (doc, as_of) = keys::fetch_json(iss, env).await?;
+        let mut found = Vec::new();
+        for field in ["verificationMethod", "assertionMethod", "publicKey"] {
+            match doc.get(field) {
+                Some(Value::Array(items)) => found.extend(items.iter().filter_map(|m| keys::key_of(m).ok())),
+                Some(m @ Value::Object(_)) => found.extend(keys::key_of(m).ok()),
+                _ => {}
+            }
+        }
+        return match found.as_slice() {
+            [only] => Ok((
+                ResolvedKey {
+                    jwk: only.clone(),
+                    controller: Some(iss.to_owned()),
+                    unbound_reason: None,
+                    as_of,
+                },
+                format!("{iss} (its only published key)"),
+            )),
+            [] => Err(KeyError::Invalid(format!(
+                "the JWT names no key and {iss} publishes none"
+            ))),
+            _ => Err(KeyError::Invalid(format!(
+                "the JWT names no key and {iss} publishes several"
+            ))),
+        };
+    }
     Err(KeyError::Invalid(
         "the JWT names no key (no kid, no jwk, no DID issuer)".into(),
     ))

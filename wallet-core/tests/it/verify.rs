@@ -651,3 +651,44 @@ fn fuzzing_finds_stay_fixed() {
     }
     assert!(n >= 1);
 }
+
+#[test]
+fn a_jwt_without_kid_or_jwk_uses_the_key_its_issuer_publishes() {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+    let key = wallet_core::keys::SecretKey::from_seed(&[5; 32]);
+    let did = wallet_core::did::did_key(&key.public_key()).unwrap();
+    let multikey = did.trim_start_matches("did:key:").to_owned();
+    let issuer = "https://college.example/issuer";
+    let credential = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "id": "urn:uuid:nokid", "type": ["VerifiableCredential", "OpenBadgeCredential"], "name": "Sans kid",
+        "issuer": {"id": issuer, "type": ["Profile"], "name": "Collège"}, "validFrom": "2024-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:l", "type": ["AchievementSubject"], "achievement": {
+            "id": "urn:a", "type": ["Achievement"], "name": "Sans kid", "description": "d", "criteria": {"narrative": "n"}}}
+    });
+    let mut payload = credential.clone();
+    payload["iss"] = json!(issuer);
+    let input = format!(
+        "{}.{}",
+        B64.encode(serde_json::to_vec(&json!({"alg": "EdDSA", "typ": "JWT"})).unwrap()),
+        B64.encode(serde_json::to_vec(&payload).unwrap())
+    );
+    let jwt = format!("{input}.{}", B64.encode(key.sign(input.as_bytes())));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("nokid.jwt");
+    std::fs::write(&file, &jwt).unwrap();
+    let rt = runtime();
+    let opts = Options::at(at("2025-01-01T00:00:00Z"));
+    // Offline: the key cannot be had — could not check, not "invalid".
+    let reports = block(&rt, verify(&file, &Net::offline(), &MemoryCache::new(), &opts));
+    assert_eq!(reports[0].verdict, Verdict::Indeterminate, "{reports:#?}");
+    // The issuer's profile lists one key: it verifies and binds.
+    let profile = json!({"id": issuer, "type": "Profile", "verificationMethod": [
+        {"id": format!("{issuer}#key-1"), "type": "Multikey", "controller": issuer, "publicKeyMultibase": multikey}]});
+    let mut routes = http::Routes::new();
+    routes.insert("/issuer".into(), (200, serde_json::to_vec(&profile).unwrap()));
+    let server = block(&rt, http::serve(routes));
+    let net = routed(&[("https://college.example/", &format!("{}/", server.base))]);
+    let reports = block(&rt, verify(&file, &net, &MemoryCache::new(), &opts));
+    assert_eq!(reports[0].verdict, Verdict::Valid, "{reports:#?}");
+}
