@@ -188,7 +188,8 @@ pub fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
         search: args.search,
         issuer: args.issuer,
         verdict,
-        include_quarantined: args.all,
+        // Only quarantine holds credentials that are not valid.
+        include_quarantined: args.all || verdict.is_some_and(|v| v != Verdict::Valid),
         include_superseded: args.all,
         ..Query::default()
     };

@@ -159,14 +159,24 @@ pub(crate) fn insert_writes(store: &Store, cred: &StoredCredential) -> Result<Ve
         )?,
     ];
     if let Some(m) = &cred.meta {
-        if let (Some(cid), false, None) = (&m.info.id, m.quarantined, &m.superseded_by) {
-            w.push(cid_write(store, cid, &cred.id)?);
+        if let (Some(cid), false, None) = (version_key(&m.info), m.quarantined, &m.superseded_by) {
+            w.push(cid_write(store, &cid, &cred.id)?);
         }
     }
     Ok(w)
 }
 
-/// The write that points a credential id (the `id` inside the credential) at its current stored version.
+/// What identifies "the same credential" across versions: its issuer and its own `id` together (an `id` alone
+/// could be claimed by anyone's credential).
+pub(crate) fn version_key(info: &crate::verify::CredentialInfo) -> Option<String> {
+    Some(format!(
+        "{}\u{1f}{}",
+        info.issuer.as_deref()?,
+        info.id.as_deref()?
+    ))
+}
+
+/// The write that points a version key ([`version_key`]) at its current stored version.
 pub(crate) fn cid_write(store: &Store, cid: &str, stored_id: &str) -> Result<BatchWrite, StoreError> {
     BatchWrite::put(
         trees::CREDENTIAL_BY_CID,
@@ -186,8 +196,8 @@ pub(crate) fn remove_writes(store: &Store, cred: &StoredCredential) -> Result<Ve
         BatchWrite::remove(trees::CREDENTIALS, cred.id.as_bytes().to_vec()),
         BatchWrite::remove(trees::CREDENTIAL_BY_HASH, store.keyed_hash(&cred.raw).to_vec()),
     ];
-    if let Some(cid) = cred.meta.as_ref().and_then(|m| m.info.id.as_deref()) {
-        if find_by_cid(store, cid)?.as_deref() == Some(cred.id.as_str()) {
+    if let Some(cid) = cred.meta.as_ref().and_then(|m| version_key(&m.info)) {
+        if find_by_cid(store, &cid)?.as_deref() == Some(cred.id.as_str()) {
             w.push(BatchWrite::remove(
                 trees::CREDENTIAL_BY_CID,
                 store.keyed_hash(cid.as_bytes()).to_vec(),

@@ -407,7 +407,7 @@ fn decide(
         })
         .filter(|u| u.starts_with("data:image/") && u.len() <= MAX_IMAGE_BYTES * 4 / 3 + 64)
     });
-    let cid = meta.info.id.clone();
+    let cid = credentials::version_key(&meta.info);
     let mut supersedes: Option<StoredCredential> = None;
     if let (Some(cid), false) = (&cid, quarantined) {
         let current = match pending.cids.get(cid) {
@@ -433,7 +433,8 @@ fn decide(
             } else {
                 item.outcome = ItemOutcome::Duplicate;
                 item.reason = Some(format!(
-                    "this credential ({cid}) is already in your wallet, in the same or a newer version"
+                    "this credential ({}) is already in your wallet, in the same or a newer version",
+                    meta.info.id.as_deref().unwrap_or("")
                 ));
                 item.credential_id = Some(current_id);
                 return Ok(item);
@@ -457,6 +458,9 @@ fn decide(
     };
     pending.writes.extend(credentials::insert_writes(store, &cred)?);
     pending.hashes.insert(hash, cred.id.clone());
+    // Kept so that a newer version later in the same group can mark it superseded (a later write of the same
+    // key in the batch replaces the earlier one).
+    pending.rewritten.insert(cred.id.clone(), cred.clone());
     if let (Some(cid), false) = (&cid, quarantined) {
         pending.cids.insert(
             cid.clone(),

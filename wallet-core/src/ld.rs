@@ -28,6 +28,10 @@ pub enum LdError {
     /// The expanded document could not be turned into RDF.
     #[error("RDF conversion failed: {0}")]
     Rdf(String),
+    /// Something Carnet cannot process safely (a percent-escape that is not UTF-8, a canonicalization too large):
+    /// the proof could not be checked, which is not the same as a bad proof.
+    #[error("cannot be processed: {0}")]
+    Unsupported(String),
     /// A bundled context failed to load (a build fault, never the learner's input).
     #[error("a bundled JSON-LD context is broken: {0}")]
     Bundled(String),
@@ -131,7 +135,7 @@ pub async fn canonical_nquads(doc: &serde_json::Value) -> Result<Vec<String>, Ld
         return Err(LdError::UnknownContext(url));
     }
     if let Some(s) = bad_percent_escape(doc) {
-        return Err(LdError::Expansion(format!(
+        return Err(LdError::Unsupported(format!(
             "a percent-escape in \"{s}\" is not UTF-8"
         )));
     }
@@ -160,7 +164,7 @@ pub async fn canonical_nquads(doc: &serde_json::Value) -> Result<Vec<String>, Ld
             ssi::json_ld::json_ld::rdf_types::Id::Blank(_) => None,
         })
         .collect();
-    crate::rdfc::canonicalize(&quads).map_err(LdError::Rdf)
+    crate::rdfc::canonicalize(&quads).map_err(LdError::Unsupported)
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ pub enum NetError {
     /// Network use is switched off and nothing is cached for this URL.
     #[error("offline and {url} was never fetched")]
     Offline { url: String },
-    /// The URL is not one Carnet will fetch (not https, or a private address without the test setting).
+    /// The URL is not one Carnet will fetch (not https; plain http only to loopback with the test setting).
     #[error("refusing to fetch {url}: {reason}")]
     Refused { url: String, reason: String },
     /// The server answered with an error status.
@@ -140,6 +140,29 @@ impl NetPolicy {
     }
 }
 
+/// Follow at most 5 redirects, and only to https (or, with the test setting, loopback http): a redirect must not
+/// lead a fetch somewhere `Net::target` would have refused.
+fn redirect_policy(allow_loopback_http: bool) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        let url = attempt.url();
+        let loopback = matches!(
+            url.host(),
+            Some(url::Host::Domain("localhost"))
+                | Some(url::Host::Ipv4(std::net::Ipv4Addr::LOCALHOST))
+                | Some(url::Host::Ipv6(std::net::Ipv6Addr::LOCALHOST))
+        );
+        let allowed = url.scheme() == "https" || (allow_loopback_http && loopback && url.scheme() == "http");
+        if attempt.previous().len() >= 5 {
+            attempt.error("too many redirects")
+        } else if !allowed {
+            let to = url.to_string();
+            attempt.error(format!("redirected to {to}, which is not https"))
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
 /// The HTTP client.
 #[derive(Debug, Clone)]
 pub struct Net {
@@ -157,7 +180,7 @@ impl Net {
                 reqwest::Client::builder()
                     .timeout(policy.timeout)
                     .connect_timeout(policy.timeout)
-                    .redirect(reqwest::redirect::Policy::limited(5))
+                    .redirect(redirect_policy(policy.allow_loopback_http))
                     .user_agent(concat!("Carnet/", env!("CARGO_PKG_VERSION")))
                     .build()
                     .map_err(|e| NetError::Transport {

@@ -181,20 +181,17 @@ impl Index {
             .map(str::to_owned)
             .collect();
         let issuer = q.issuer.as_deref().map(fold);
-        let from = q.from.as_deref().map(|d| {
-            if d.len() == 10 {
-                format!("{d}T00:00:00Z")
+        // Bounds compared in UTC, like the sort keys; a bare date covers the whole day.
+        let bound = |d: &str, time: &str| {
+            let full = if d.len() == 10 {
+                format!("{d}T{time}Z")
             } else {
                 d.to_owned()
-            }
-        });
-        let until = q.until.as_deref().map(|d| {
-            if d.len() == 10 {
-                format!("{d}T23:59:59Z")
-            } else {
-                d.to_owned()
-            }
-        });
+            };
+            normalize_date(&full).unwrap_or(full)
+        };
+        let from = q.from.as_deref().map(|d| bound(d, "00:00:00"));
+        let until = q.until.as_deref().map(|d| bound(d, "23:59:59"));
         let matching = self.entries.iter().filter(|e| {
             (q.include_quarantined || !e.quarantined)
                 && (q.include_superseded || !e.superseded)

@@ -88,7 +88,14 @@ impl Issuer {
 struct State<'a> {
     quads_of: BTreeMap<String, Vec<&'a LexicalQuad>>,
     canonical: Issuer,
+    /// Hash N-Degree Quads calls left: hostile inputs (many nested, identical blank nodes) make the algorithm
+    /// factorial; past this budget the document is refused instead of hanging.
+    budget: std::cell::Cell<u32>,
 }
+
+/// Hash N-Degree Quads steps (calls and permutations tried) allowed for one document; real credentials need a
+/// handful, a hostile one would need billions.
+const BUDGET: u32 = 200_000;
 
 impl State<'_> {
     fn hash_first_degree(&self, id: &str) -> Result<String, String> {
@@ -132,6 +139,11 @@ impl State<'_> {
         if depth > 64 {
             return Err("blank nodes nested too deep to canonicalize".into());
         }
+        let left = self.budget.get();
+        if left == 0 {
+            return Err("too many indistinguishable blank nodes to canonicalize".into());
+        }
+        self.budget.set(left - 1);
         let mut issuer = issuer.clone();
         let mut related_by_hash: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for q in self.quads_of.get(id).into_iter().flatten() {
@@ -151,6 +163,11 @@ impl State<'_> {
                 return Err("too many equivalent blank nodes to canonicalize".into());
             }
             'permutation: for perm in permutations(&list) {
+                let left = self.budget.get();
+                if left == 0 {
+                    return Err("too many indistinguishable blank nodes to canonicalize".into());
+                }
+                self.budget.set(left - 1);
                 let mut copy = issuer.clone();
                 let mut path = String::new();
                 let mut recursion = Vec::new();
@@ -220,6 +237,7 @@ pub fn canonicalize(quads: &[LexicalQuad]) -> Result<Vec<String>, String> {
     let mut state = State {
         quads_of,
         canonical: Issuer::new("c14n"),
+        budget: std::cell::Cell::new(BUDGET),
     };
     let mut pending: HashSet<String> = state.quads_of.keys().cloned().collect();
     loop {

@@ -100,6 +100,9 @@ pub(crate) struct Store {
     path: PathBuf,
     data_key: SymmetricKey,
     index_key: SymmetricKey,
+    /// One batch at a time: the sequence number and the commit file are read and written around sled's
+    /// transaction, so concurrent batches (an import's writer and its workers' fetch cache) take turns.
+    write_lock: std::sync::Mutex<()>,
 }
 
 /// Runs sled code, turning a panic inside sled (which it uses for some kinds of corruption) into an error.
@@ -132,6 +135,7 @@ impl Store {
             path,
             data_key,
             index_key,
+            write_lock: std::sync::Mutex::new(()),
         };
         match store.get_raw(trees::META, CANARY_KEY) {
             Ok(Some(value)) if value.as_slice() == CANARY_VALUE => {
@@ -284,6 +288,11 @@ impl Store {
         if writes.is_empty() {
             return Ok(());
         }
+        // A poisoned lock only means another batch panicked (sled panics are caught below): go on.
+        let _turn = self
+            .write_lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut sealed = Vec::with_capacity(writes.len() + 1);
         for w in writes {
             let value = match &w.plain {

@@ -65,6 +65,13 @@ mod sd_jwt {
                 for dg in digests {
                     if let Some(Value::Array(d)) = pool.remove(&dg) {
                         if let [_, Value::String(name), value] = d.as_slice() {
+                            if map.contains_key(name)
+                                || added.contains_key(name)
+                                || name == "_sd"
+                                || name == "..."
+                            {
+                                return Err(format!("a disclosure would replace the claim {name}"));
+                            }
                             added.insert(name.clone(), value.clone());
                         } else {
                             return Err("an object disclosure is not [salt, name, value]".into());
@@ -89,7 +96,9 @@ mod sd_jwt {
                         Some(dg) => {
                             if let Some(Value::Array(d)) = pool.remove(&dg) {
                                 if let [_, value] = d.as_slice() {
-                                    out.push(value.clone());
+                                    let mut value = value.clone();
+                                    apply(&mut value, pool, depth + 1)?;
+                                    out.push(value);
                                 } else {
                                     return Err("an array disclosure is not [salt, value]".into());
                                 }
@@ -110,8 +119,12 @@ mod sd_jwt {
 }
 
 fn numeric_date(v: Option<&Value>) -> Option<OffsetDateTime> {
-    v.and_then(Value::as_i64)
-        .and_then(|n| OffsetDateTime::from_unix_timestamp(n).ok())
+    // NumericDate may carry a fraction (RFC 7519 §2).
+    v.and_then(|n| {
+        n.as_i64()
+            .or_else(|| n.as_f64().filter(|f| f.is_finite()).map(|f| f.floor() as i64))
+    })
+    .and_then(|n| OffsetDateTime::from_unix_timestamp(n).ok())
 }
 
 /// Verify a compact JWS found in the input (or inside a presentation / CLR / endorsement list).

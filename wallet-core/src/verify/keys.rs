@@ -265,7 +265,15 @@ pub async fn fetch_json(url: &str, env: &Env<'_>) -> Result<(Value, Option<Strin
 fn find_key(doc: &Value, vm: &str, doc_url: &str) -> Option<Result<(JWK, String), KeyError>> {
     let frag = vm.split_once('#').map(|(_, f)| f);
     let matches = |id: &str| id == vm || frag.is_some_and(|f| id == format!("#{f}"));
-    let doc_id = doc.get("id").and_then(Value::as_str).unwrap_or(doc_url);
+    // The document speaks for the address it was fetched from, and for nothing else: a `controller` or `owner`
+    // field naming someone else proves nothing (anyone can write any name into their own document).
+    if let Some(id) = doc.get("id").and_then(Value::as_str) {
+        if id != doc_url {
+            return Some(Err(KeyError::Invalid(format!(
+                "the document at {doc_url} claims to be {id}"
+            ))));
+        }
+    }
     let mut candidates: Vec<&Value> = vec![doc];
     for field in [
         "verificationMethod",
@@ -282,13 +290,7 @@ fn find_key(doc: &Value, vm: &str, doc_url: &str) -> Option<Result<(JWK, String)
     let found = candidates
         .into_iter()
         .find(|c| c.get("id").and_then(Value::as_str).is_some_and(matches))?;
-    let controller = found
-        .get("controller")
-        .or_else(|| found.get("owner"))
-        .and_then(Value::as_str)
-        .unwrap_or(doc_id)
-        .to_owned();
-    Some(key_of(found).map(|jwk| (jwk, controller)))
+    Some(key_of(found).map(|jwk| (jwk, doc_url.to_owned())))
 }
 
 /// The key in a verification-method or CryptographicKey object.

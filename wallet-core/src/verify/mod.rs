@@ -256,6 +256,16 @@ pub async fn verify_bytes(bytes: &[u8], net: &Net, cache: &dyn FetchCache, opts:
             Err(e) => out.push(error_report(container, format!("not valid JSON: {e}"))),
         },
     }
+    // A verifier that asked for a presentation (challenge or domain) did not get one.
+    if (opts.challenge.is_some() || opts.domain.is_some()) && !out.iter().any(|r| r.kind == "presentation") {
+        if let Some(first) = out.first_mut().filter(|r| r.verdict != Verdict::Error) {
+            first.checks.push(Check::failed(
+                CheckId::Holder,
+                "a presentation was asked for (challenge or domain), but this is not one",
+            ));
+            first.verdict = Verdict::Invalid;
+        }
+    }
     // The first report is the thing the input held; inner credentials set their own bytes.
     if let Some(first) = out.first_mut() {
         if first.raw.is_none() && first.parent.is_none() {
@@ -686,10 +696,12 @@ pub(crate) fn verify_credential<'a>(
         } else {
             Check::skipped(CheckId::Status, "not checked: the proof did not verify")
         });
-        // endorsements
-        report
-            .checks
-            .push(endorsements_check(doc, container, env, depth).await);
+        // endorsements (only for a credential whose own proof holds: no fetches on behalf of forged data)
+        report.checks.push(if proof_ok {
+            endorsements_check(doc, container, env, depth).await
+        } else {
+            Check::skipped(CheckId::Endorsements, "not checked: the proof did not verify")
+        });
         // recipient
         report.checks.push(recipient_check(doc, &env.opts.identities));
         report.verdict = verdict(
@@ -809,6 +821,9 @@ fn dates_check(doc: &Value, jwt: Option<&JwtFacts>, now: OffsetDateTime) -> Chec
     }
 }
 
+/// At most this many endorsements are verified for one credential.
+const MAX_ENDORSEMENTS: usize = 32;
+
 async fn endorsements_check(
     doc: &Value,
     container: Option<&'static str>,
@@ -837,6 +852,15 @@ async fn endorsements_check(
         return Check::skipped(
             CheckId::Endorsements,
             "endorsements nested too deep were not checked",
+        );
+    }
+    if found.len() + jwts.len() > MAX_ENDORSEMENTS {
+        return Check::skipped(
+            CheckId::Endorsements,
+            format!(
+                "{} endorsements: more than {MAX_ENDORSEMENTS} are not checked",
+                found.len() + jwts.len()
+            ),
         );
     }
     let mut reports = Vec::new();

@@ -123,7 +123,7 @@ async fn revocation(assertion: &Value, issuer: Option<&Value>, env: &Env<'_>) ->
             items.iter().any(|i| {
                 i.as_str() == Some(id)
                     || str_of(i, "id") == Some(id)
-                    || str_of(i, "uid") == str_of(assertion, "uid")
+                    || (str_of(i, "uid").is_some() && str_of(i, "uid") == str_of(assertion, "uid"))
             })
         });
     let when = as_of.map(|d| format!(" (list as of {d})")).unwrap_or_default();
@@ -237,19 +237,51 @@ pub(crate) async fn verify_signed(
     };
     let proof_ok = proof_check.outcome == Outcome::Passed;
     checks.push(proof_check);
-    checks.push(match (proof_ok, &owner, &issuer_id) {
-        (false, _, _) => Check::skipped(CheckId::IssuerBinding, "not checked: the proof did not verify"),
-        (true, Some(o), Some(i)) if o == i => Check::passed(
-            CheckId::IssuerBinding,
-            format!("the key belongs to the issuer {i}"),
-        ),
-        (true, Some(o), Some(i)) => Check::failed(
+    // The binding needs the issuer's own profile, fetched from its id (an inline copy in the payload proves
+    // nothing): it must list the signing key, and the key document must name that issuer as owner.
+    let key_url = assertion
+        .get("verification")
+        .and_then(|v| str_of(v, "creator"))
+        .map(str::to_owned);
+    let issuer_profile = match (&issuer_id, proof_ok) {
+        (Some(id), true) => keys::fetch_json(id, env)
+            .await
+            .map(|(d, _)| d)
+            .map_err(|e| e.reason().to_owned()),
+        _ => Err("not read".to_owned()),
+    };
+    let lists_key = |profile: &Value, key: &str| match profile.get("publicKey") {
+        Some(Value::String(s)) => s == key,
+        Some(Value::Array(a)) => a
+            .iter()
+            .any(|k| k.as_str() == Some(key) || str_of(k, "id") == Some(key)),
+        Some(o @ Value::Object(_)) => str_of(o, "id") == Some(key),
+        _ => false,
+    };
+    checks.push(match (proof_ok, &owner, &issuer_id, &issuer_profile) {
+        (false, _, _, _) => Check::skipped(CheckId::IssuerBinding, "not checked: the proof did not verify"),
+        (true, None, _, _) => Check::skipped(CheckId::IssuerBinding, "the key document names no owner"),
+        (true, _, None, _) => Check::skipped(CheckId::IssuerBinding, "the assertion names no issuer"),
+        (true, Some(o), Some(i), _) if o != i => Check::failed(
             CheckId::IssuerBinding,
             format!("the key belongs to {o}, not to the issuer {i}"),
         ),
-        (true, None, _) => Check::skipped(CheckId::IssuerBinding, "the key document names no owner"),
-        (true, _, None) => Check::skipped(CheckId::IssuerBinding, "the issuer profile could not be read"),
+        (true, _, Some(_), Err(why)) => Check::skipped(
+            CheckId::IssuerBinding,
+            format!("the issuer's profile could not be read: {why}"),
+        ),
+        (true, Some(_), Some(i), Ok(profile)) => match &key_url {
+            Some(k) if lists_key(profile, k) => Check::passed(
+                CheckId::IssuerBinding,
+                format!("the key belongs to the issuer {i}, whose profile lists it"),
+            ),
+            _ => Check::failed(
+                CheckId::IssuerBinding,
+                format!("the issuer {i}'s profile does not list the signing key"),
+            ),
+        },
     });
+    let issuer = issuer_profile.ok().or(issuer);
     checks.push(dates(&assertion, env.opts.now));
     checks.push(if proof_ok {
         revocation(&assertion, issuer.as_ref(), env).await
@@ -394,10 +426,12 @@ async fn hosted_checks(
         "an Open Badges 2.0 hosted assertion",
     )];
     let badge = linked(doc.get("badge"), env).await.ok();
-    let issuer = match badge.as_ref().map(|b| b.get("issuer")) {
-        Some(i) => linked(i, env).await.ok(),
-        None => None,
-    };
+    // The issuer's profile from its own address (an inline copy could name any allowed origin).
+    let issuer_ref = badge
+        .as_ref()
+        .and_then(|b| id_of(b.get("issuer")))
+        .map(Value::String);
+    let issuer = linked(issuer_ref.as_ref(), env).await.ok();
     checks.push(match &badge {
         Some(b) if str_of(b, "name").is_some() => {
             Check::passed(CheckId::Schema, "the badge class is readable")

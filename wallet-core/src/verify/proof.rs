@@ -111,6 +111,9 @@ async fn verify_one(unsecured: &Value, proof: &Value, purpose: &str, env: &Env<'
             ))
         }
         Err(ld::LdError::Bundled(e)) => return ProofOutcome::Unchecked(e),
+        Err(ld::LdError::Unsupported(e)) => {
+            return ProofOutcome::Unchecked(format!("the signed data cannot be processed: {e}"))
+        }
         Err(e) => return ProofOutcome::Invalid(format!("the signed data cannot be read: {e}")),
     };
     let result = match suite {

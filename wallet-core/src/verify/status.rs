@@ -69,7 +69,10 @@ fn when(as_of: &Option<String>) -> String {
 async fn fetch(url: &str, env: &Env<'_>) -> Result<(Value, Option<String>), Finding> {
     keys::fetch_json(url, env).await.map_err(|e| match e {
         keys::KeyError::Unresolvable(r) => Finding::Unchecked(format!("status not checked: {r}")),
-        keys::KeyError::Invalid(r) => Finding::Untrusted(format!("the status list is unreadable: {r}")),
+        // A page that is not a list (a captive portal, an error page) says nothing about revocation.
+        keys::KeyError::Invalid(r) => {
+            Finding::Unchecked(format!("status not checked: the list is unreadable ({r})"))
+        }
     })
 }
 
@@ -90,6 +93,14 @@ async fn bitstring(doc: &Value, e: &Value, list_type: &str, env: &Env<'_>) -> Fi
         .and_then(Value::as_str)
         .unwrap_or("revocation")
         .to_owned();
+    let size = match e.get("statusSize") {
+        Some(Value::Number(n)) => n.as_u64().unwrap_or(0),
+        Some(Value::String(t)) => t.parse().unwrap_or(0),
+        _ => 1,
+    };
+    if size != 1 {
+        return Finding::Unchecked(format!("status entries of {size} bits are not supported"));
+    }
     let (list, as_of) = match fetch(url, env).await {
         Ok(v) => v,
         Err(f) => return f,
@@ -103,6 +114,18 @@ async fn bitstring(doc: &Value, e: &Value, list_type: &str, env: &Env<'_>) -> Fi
             let list_issuer = super::issuer_id(&list);
             if key.controller.is_some() && key.controller != list_issuer {
                 return Finding::Untrusted(format!("the status list {url} is not signed by its issuer"));
+            }
+            if key.controller.is_none() {
+                // A key only the list asserts: the issuer's own document must list it.
+                let confirmed = match &list_issuer {
+                    Some(i) => keys::bind_via_issuer(&key.jwk, i, env).await,
+                    None => Err("the list names no issuer".to_owned()),
+                };
+                if let Err(why) = confirmed {
+                    return Finding::Unchecked(format!(
+                        "the status list {url}'s signer is not confirmed: {why}"
+                    ));
+                }
             }
             if list_issuer.is_some() && list_issuer != super::issuer_id(doc) {
                 return Finding::Untrusted(format!("the status list {url} was issued by someone else"));
@@ -124,6 +147,13 @@ async fn bitstring(doc: &Value, e: &Value, list_type: &str, env: &Env<'_>) -> Fi
         ("validFrom", false),
     ] {
         if let Some(t) = list.get(field).and_then(Value::as_str).and_then(parse_date) {
+            if past && now > t && as_of.is_some() {
+                // Offline, the cached copy has expired: the issuer has probably published a newer one.
+                return Finding::Unchecked(format!(
+                    "status not checked: the cached copy of {url} expired on {}",
+                    fmt_date(t)
+                ));
+            }
             if past && now > t {
                 return Finding::Untrusted(format!("the status list {url} expired on {}", fmt_date(t)));
             }

@@ -692,3 +692,58 @@ fn a_jwt_without_kid_or_jwk_uses_the_key_its_issuer_publishes() {
     let reports = block(&rt, verify(&file, &net, &MemoryCache::new(), &opts));
     assert_eq!(reports[0].verdict, Verdict::Valid, "{reports:#?}");
 }
+
+#[test]
+fn a_key_document_cannot_name_someone_else_as_the_issuer() {
+    // An attacker signs with its own key and publishes a document that claims the victim as the key's controller.
+    let key = wallet_core::keys::SecretKey::from_seed(&[66; 32]);
+    let did = wallet_core::did::did_key(&key.public_key()).unwrap();
+    let multikey = did.trim_start_matches("did:key:").to_owned();
+    let victim = "https://univ.example/issuer";
+    let rt = runtime();
+    let opts = Options::at(at("2025-01-01T00:00:00Z"));
+    for (vm, doc_path, doc) in [
+        (
+            "did:web:evil.example#k".to_owned(),
+            "/.well-known/did.json",
+            json!({"id": "did:web:evil.example", "verificationMethod": [
+                {"id": "did:web:evil.example#k", "type": "Multikey", "controller": victim, "publicKeyMultibase": multikey}]}),
+        ),
+        (
+            "https://evil.example/keys#k".to_owned(),
+            "/keys",
+            json!({"id": victim, "verificationMethod": [
+                {"id": "https://evil.example/keys#k", "type": "Multikey", "controller": victim, "publicKeyMultibase": multikey}]}),
+        ),
+    ] {
+        let credential = json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+            "id": "urn:uuid:forged", "type": ["VerifiableCredential", "OpenBadgeCredential"], "name": "Faux diplôme",
+            "issuer": {"id": victim, "type": ["Profile"], "name": "Université"}, "validFrom": "2024-01-01T00:00:00Z",
+            "credentialSubject": {"id": "did:example:l", "type": ["AchievementSubject"], "achievement": {
+                "id": "urn:a", "type": ["Achievement"], "name": "Faux", "description": "d", "criteria": {"narrative": "n"}}}
+        });
+        let proof = wallet_core::sign::ProofOptions {
+            verification_method: &vm,
+            purpose: "assertionMethod",
+            created: at("2024-01-01T00:00:00Z"),
+            challenge: None,
+            domain: None,
+        };
+        let signed = block(&rt, wallet_core::sign::data_integrity(&credential, &key, &proof)).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("forged.json");
+        std::fs::write(&file, serde_json::to_vec(&signed).unwrap()).unwrap();
+        let mut routes = http::Routes::new();
+        routes.insert(doc_path.into(), (200, serde_json::to_vec(&doc).unwrap()));
+        let server = block(&rt, http::serve(routes));
+        let net = routed(&[("https://evil.example/", &format!("{}/", server.base))]);
+        let reports = block(&rt, verify(&file, &net, &MemoryCache::new(), &opts));
+        assert_ne!(reports[0].verdict, Verdict::Valid, "{vm}: {reports:#?}");
+        assert_ne!(
+            outcome(&reports[0], CheckId::IssuerBinding).0,
+            Outcome::Passed,
+            "{vm}"
+        );
+    }
+}
