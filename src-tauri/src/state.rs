@@ -15,8 +15,8 @@ pub struct AppState {
     pub data_dir: Result<PathBuf, String>,
     /// Opened on first use and kept for the app's lifetime (it holds the wallet's process lock).
     wallet: Arc<Mutex<Option<Wallet>>>,
-    /// The cancel switch of the running import, if any.
-    import_cancel: Arc<Mutex<Arc<AtomicBool>>>,
+    /// The cancel switches of the imports started and not finished (a second one waits for the wallet).
+    import_cancel: Arc<Mutex<Vec<Arc<AtomicBool>>>>,
 }
 
 impl AppState {
@@ -29,23 +29,27 @@ impl AppState {
         Self {
             data_dir,
             wallet: Arc::new(Mutex::new(None)),
-            import_cancel: Arc::new(Mutex::new(Arc::new(AtomicBool::new(false)))),
+            import_cancel: Arc::new(Mutex::new(Vec::new())),
         }
     }
 
     /// A fresh cancel switch for an import that is starting.
     pub fn start_import(&self) -> Arc<AtomicBool> {
         let flag = Arc::new(AtomicBool::new(false));
-        if let Ok(mut slot) = self.import_cancel.lock() {
-            *slot = flag.clone();
+        if let Ok(mut flags) = self.import_cancel.lock() {
+            // Switches of finished imports are held by nobody else any more.
+            flags.retain(|f| Arc::strong_count(f) > 1);
+            flags.push(flag.clone());
         }
         flag
     }
 
-    /// Asks the running import to stop between files.
+    /// Asks every running or waiting import to stop between files.
     pub fn cancel_import(&self) {
-        if let Ok(slot) = self.import_cancel.lock() {
-            slot.store(true, Ordering::Relaxed);
+        if let Ok(flags) = self.import_cancel.lock() {
+            for f in flags.iter() {
+                f.store(true, Ordering::Relaxed);
+            }
         }
     }
 

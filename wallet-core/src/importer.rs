@@ -379,6 +379,22 @@ fn decide(
         None => credentials::find_duplicate(store, &raw)?,
     };
     if let Some(id) = existing {
+        // Kept in quarantine earlier and verified now (the issuer's documents became reachable): promote it.
+        if !quarantined && !pending.rewritten.contains_key(&id) {
+            if let Some(mut rec) = store.get::<StoredCredential>(trees::CREDENTIALS, id.as_bytes())? {
+                if rec.meta.as_ref().is_some_and(|m| m.quarantined) {
+                    let mut meta = meta_of(r, channel, ctx.now, false);
+                    meta.image = rec.meta.as_ref().and_then(|m| m.image.clone());
+                    rec.meta = Some(meta);
+                    pending.writes.extend(credentials::insert_writes(store, &rec)?);
+                    pending.rewritten.insert(id.clone(), rec);
+                    item.outcome = ItemOutcome::Imported;
+                    item.reason = Some("verified now: moved out of quarantine".into());
+                    item.credential_id = Some(id);
+                    return Ok(item);
+                }
+            }
+        }
         item.outcome = ItemOutcome::Duplicate;
         item.reason = Some("already in your wallet".into());
         item.credential_id = Some(id);

@@ -253,7 +253,7 @@ async fn jwt_facts(
                 .push(format!("jti {j} is not the credential id {c}"));
         }
     }
-    let (check, key) = check_jws(jws, iss.as_deref().or(issuer.as_deref()), env).await;
+    let (check, key) = check_jws(jws, iss.as_deref().or(issuer.as_deref()), "assertionMethod", env).await;
     facts.proof = Some(check);
     facts.key = key;
     facts
@@ -263,6 +263,7 @@ async fn jwt_facts(
 pub(crate) async fn check_jws(
     jws: &Jws,
     iss: Option<&str>,
+    purpose: &str,
     env: &Env<'_>,
 ) -> (Check, Option<super::ResolvedKey>) {
     let alg = match proof::jws_algorithm(&jws.header) {
@@ -272,7 +273,7 @@ pub(crate) async fn check_jws(
     if let Err(r) = proof::check_signature_shape(alg, &jws.signature) {
         return (Check::failed(CheckId::Proof, r), None);
     }
-    let (key, kid) = match proof::jws_key(&jws.header, iss, env).await {
+    let (key, kid) = match proof::jws_key(&jws.header, iss, purpose, env).await {
         Ok(k) => k,
         Err(KeyError::Unresolvable(r)) => return (Check::skipped(CheckId::Proof, r), None),
         Err(KeyError::Invalid(r)) => return (Check::failed(CheckId::Proof, r), None),
@@ -304,7 +305,7 @@ async fn verify_vp_jwt(
     let iss = payload.get("iss").and_then(Value::as_str);
     let holder = vp.get("holder").and_then(Value::as_str).or(iss);
     let mut checks = vec![Check::passed(CheckId::Format, "a verifiable presentation (JWT)")];
-    let (mut proof_check, key) = check_jws(jws, iss, env).await;
+    let (mut proof_check, key) = check_jws(jws, iss, "authentication", env).await;
     if proof_check.outcome == super::Outcome::Passed {
         let mut problems = Vec::new();
         if let Some(c) = &env.opts.challenge {

@@ -68,7 +68,7 @@ fn did_of(vm: &str) -> &str {
 }
 
 /// Resolve a verification method id (a DID URL or an http(s) URL) to a key.
-pub async fn resolve(vm: &str, env: &Env<'_>) -> Result<ResolvedKey, KeyError> {
+pub async fn resolve(vm: &str, purpose: &str, env: &Env<'_>) -> Result<ResolvedKey, KeyError> {
     let did = did_of(vm);
     if let Some(id) = did.strip_prefix("did:key:") {
         let jwk = multikey(id)?;
@@ -109,6 +109,20 @@ pub async fn resolve(vm: &str, env: &Env<'_>) -> Result<ResolvedKey, KeyError> {
         }
         let (jwk, controller) = find_key(&doc, vm, did)
             .ok_or_else(|| KeyError::Invalid(format!("{did}'s DID document has no key {vm}")))??;
+        // A DID document says what each key may do: a key for logging in does not sign credentials.
+        let frag = vm.split_once('#').map(|(_, f)| format!("#{f}"));
+        let allowed = match doc.get(purpose) {
+            Some(Value::Array(items)) => items.iter().any(|m| {
+                let id = m.as_str().or_else(|| m.get("id").and_then(Value::as_str));
+                id == Some(vm) || (id.is_some() && id.map(str::to_owned) == frag)
+            }),
+            _ => false,
+        };
+        if !allowed {
+            return Err(KeyError::Invalid(format!(
+                "{did}'s DID document does not allow {vm} for {purpose}"
+            )));
+        }
         return Ok(ResolvedKey {
             jwk,
             controller: Some(controller),

@@ -90,7 +90,7 @@ async fn verify_one(unsecured: &Value, proof: &Value, purpose: &str, env: &Env<'
             "the proof's purpose is \"{proof_purpose}\", expected \"{purpose}\""
         ));
     }
-    let key = match keys::resolve(vm, env).await {
+    let key = match keys::resolve(vm, purpose, env).await {
         Ok(k) => k,
         Err(KeyError::Unresolvable(r)) => return ProofOutcome::Unchecked(format!("key {vm}: {r}")),
         Err(KeyError::Invalid(r)) => return ProofOutcome::Invalid(format!("key {vm}: {r}")),
@@ -242,6 +242,7 @@ pub fn check_signature_shape(alg: Algorithm, sig: &[u8]) -> Result<(), String> {
 pub async fn jws_key(
     header: &Value,
     iss: Option<&str>,
+    purpose: &str,
     env: &Env<'_>,
 ) -> Result<(ResolvedKey, String), KeyError> {
     if let Some(kid) = header.get("kid").and_then(Value::as_str) {
@@ -251,7 +252,7 @@ pub async fn jws_key(
             kid.to_owned()
         };
         if kid.starts_with("did:") || kid.starts_with("https://") || kid.starts_with("http://") {
-            return keys::resolve(&kid, env).await.map(|k| (k, kid));
+            return keys::resolve(&kid, purpose, env).await.map(|k| (k, kid));
         }
     }
     if let Some(jwk) = header.get("jwk") {
@@ -274,7 +275,7 @@ pub async fn jws_key(
         } else {
             format!("{iss}#0")
         };
-        return keys::resolve(&vm, env).await.map(|k| (k, vm));
+        return keys::resolve(&vm, purpose, env).await.map(|k| (k, vm));
     }
     // No kid and no jwk, issuer on the web: the key its own profile publishes (OB 3.0 issuers' profiles may).
     if let Some(iss) = iss.filter(|i| i.starts_with("https://") || i.starts_with("http://")) {

@@ -488,3 +488,23 @@ fn baked_pictures_are_kept_and_fetched_issuer_documents_serve_later_imports_offl
     );
     assert_ne!(s.items[0].outcome, ItemOutcome::Indeterminate);
 }
+
+#[test]
+fn a_quarantined_credential_that_verifies_later_leaves_quarantine() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = new_wallet(&tmp.path().join("w"));
+    let expired = shared().join("fixtures/peer-corpus/neg-expired.json");
+    // Judged after its end date: invalid, kept in quarantine on request.
+    let keep = ImportOptions {
+        keep_unverified: true,
+        ..options("2025-01-01T00:00:00Z")
+    };
+    let s = import(&w, &[Source::Path(expired.clone())], &keep);
+    assert!(s.items[0].quarantined);
+    // Judged within its dates (a clock set back, as a stand-in for a list or key that became reachable): valid.
+    let s = import(&w, &[Source::Path(expired)], &options("2024-03-01T00:00:00Z"));
+    assert_eq!(s.items[0].outcome, ItemOutcome::Imported, "{s:#?}");
+    let page = w.portfolio(&Query::default()).unwrap();
+    assert_eq!(page.total, 1);
+    assert!(!page.entries[0].quarantined);
+}

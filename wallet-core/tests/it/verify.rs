@@ -747,3 +747,49 @@ fn a_key_document_cannot_name_someone_else_as_the_issuer() {
         );
     }
 }
+
+#[test]
+fn a_did_web_key_must_be_allowed_to_sign_credentials() {
+    let key = wallet_core::keys::SecretKey::from_seed(&[77; 32]);
+    let did = wallet_core::did::did_key(&key.public_key()).unwrap();
+    let multikey = did.trim_start_matches("did:key:").to_owned();
+    let issuer = "did:web:college.example";
+    let vm = format!("{issuer}#k1");
+    let credential = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "id": "urn:uuid:didweb", "type": ["VerifiableCredential", "OpenBadgeCredential"], "name": "Badge did:web",
+        "issuer": {"id": issuer, "type": ["Profile"], "name": "Collège"}, "validFrom": "2024-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:l", "type": ["AchievementSubject"], "achievement": {
+            "id": "urn:a", "type": ["Achievement"], "name": "Badge", "description": "d", "criteria": {"narrative": "n"}}}
+    });
+    let rt = runtime();
+    let proof = wallet_core::sign::ProofOptions {
+        verification_method: &vm,
+        purpose: "assertionMethod",
+        created: at("2024-01-01T00:00:00Z"),
+        challenge: None,
+        domain: None,
+    };
+    let signed = block(&rt, wallet_core::sign::data_integrity(&credential, &key, &proof)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("didweb.json");
+    std::fs::write(&file, serde_json::to_vec(&signed).unwrap()).unwrap();
+    let opts = Options::at(at("2025-01-01T00:00:00Z"));
+    for (relationship, expect) in [
+        ("assertionMethod", Verdict::Valid),
+        ("authentication", Verdict::Invalid),
+    ] {
+        let doc = json!({"id": issuer,
+            "verificationMethod": [{"id": vm, "type": "Multikey", "controller": issuer, "publicKeyMultibase": multikey}],
+            relationship: [vm]});
+        let mut routes = http::Routes::new();
+        routes.insert(
+            "/.well-known/did.json".into(),
+            (200, serde_json::to_vec(&doc).unwrap()),
+        );
+        let server = block(&rt, http::serve(routes));
+        let net = routed(&[("https://college.example/", &format!("{}/", server.base))]);
+        let reports = block(&rt, verify(&file, &net, &MemoryCache::new(), &opts));
+        assert_eq!(reports[0].verdict, expect, "{relationship}: {reports:#?}");
+    }
+}
