@@ -187,3 +187,22 @@ describe('Import and portfolio', () => {
     expect(within(report).getByText('Non valide')).toBeTruthy();
   });
 });
+
+describe('Portfolio paging', () => {
+  it('shows a page of cards and more on request', async () => {
+    const fake = fakePlatform({ state: 'unlocked' });
+    for (let i = 0; i < 230; i += 1) {
+      fake.credentials.push({
+        id: `c${i}`, name: `Badge ${i}`, issuer: 'did:key:z6MkX', issuerName: 'Collège', description: null,
+        awarded: '2024-01-01T00:00:00Z', validUntil: null, verdict: 'valid', quarantined: false, superseded: false,
+        tags: [], alignments: [], hasImage: false,
+      });
+    }
+    render(App, { props: { platform: fake.platform, version: '0.1.0' } });
+    await waitFor(() => expect(screen.getAllByTestId('credential-card').length).toBe(200));
+    expect(screen.getByTestId('portfolio-count').textContent).toBe('230 credentials');
+    await fireEvent.click(screen.getByTestId('portfolio-more'));
+    await waitFor(() => expect(screen.getAllByTestId('credential-card').length).toBe(230));
+    expect(screen.queryByTestId('portfolio-more')).toBeNull();
+  });
+});

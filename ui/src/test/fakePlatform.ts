@@ -159,7 +159,7 @@ export function fakePlatform(opts: FakeOptions = {}) {
         const entries = credentials.filter((c) =>
           words.every((w) => fold(`${c.name} ${c.issuerName} ${c.description}`).includes(w)),
         );
-        return ok({ total: entries.length, entries });
+        return ok({ total: entries.length, entries: entries.slice(q.offset, q.offset + (q.limit || entries.length)) });
       }),
     credentialDetail: async (id) =>
       unlocked(() => {

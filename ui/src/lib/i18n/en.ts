@@ -63,6 +63,7 @@ export const en = {
     searchHint: 'Name, issuer, skill or description; accents do not matter.',
     showQuarantined: 'Also show the ones kept in quarantine',
     count: (n: number) => (n === 0 ? 'Nothing found' : n === 1 ? '1 credential' : `${n} credentials`),
+    showMore: (left: number) => `Show more (${left} not shown)`,
     awarded: 'Awarded',
     issuedBy: 'Issued by',
     verdicts: {

@@ -67,6 +67,7 @@ export const fr: Messages = {
     searchHint: 'Nom, émetteur, compétence ou description; les accents ne comptent pas.',
     showQuarantined: 'Afficher aussi ceux gardés en quarantaine',
     count: (n: number) => (n === 0 ? 'Aucun résultat' : n === 1 ? '1 attestation' : `${n} attestations`),
+    showMore: (left: number) => `Afficher plus (${left} non affichées)`,
     awarded: 'Décerné le',
     issuedBy: 'Émis par',
     verdicts: {
