@@ -1,7 +1,6 @@
 //! `carnet verify FILE...`: one line per credential found (text or JSON), exit 0 / 1 / 2. The JSON shape and the
 //! check ids are a stable interface for scripts, documented in docs/verify.md.
 
-use std::io::Read;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -48,38 +47,12 @@ struct Line<'a> {
     credential: Option<&'a CredentialInfo>,
 }
 
-fn fail(reason: String) -> Report {
-    Report {
-        index: 0,
-        container: None,
-        format: "unknown",
-        ob_version: None,
-        kind: "credential",
-        verdict: Verdict::Error,
-        checks: vec![Check {
-            id: verify::CheckId::Format,
-            outcome: verify::Outcome::Failed,
-            reason: Some(reason),
-        }],
-        credential: None,
-        parent: None,
-        document: None,
-        raw: None,
-    }
-}
-
-/// Read at most `limit + 1` bytes: a huge file is refused without reading it all.
-fn read_bounded(path: &PathBuf, limit: usize) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    if meta.is_dir() {
+/// A file's bytes, bounded; a folder is refused with a plain reason.
+fn read_bounded(path: &std::path::Path, limit: usize) -> Result<Vec<u8>, String> {
+    if path.is_dir() {
         return Err(format!("{} is a folder; give files", path.display()));
     }
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let mut bytes = Vec::new();
-    file.take(limit as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    Ok(bytes)
+    wallet_core::import::read_bounded(path, limit)
 }
 
 /// Run the command; the process exit code.
@@ -122,7 +95,7 @@ pub fn run(args: &VerifyArgs, json: bool) -> i32 {
         let name = path.display().to_string();
         let reports = match read_bounded(path, opts.limits.max_input_bytes) {
             Ok(bytes) => runtime.block_on(verify::verify_bytes(&bytes, &net, &cache, &opts)),
-            Err(reason) => vec![fail(reason)],
+            Err(reason) => vec![Report::unreadable(None, reason)],
         };
         all.extend(reports.iter().map(|r| r.verdict));
         for r in &reports {

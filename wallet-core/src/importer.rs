@@ -6,7 +6,6 @@
 //! durable: a kill at any moment leaves every reported credential present and nothing half-written.
 
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -207,15 +206,6 @@ fn baked_image(bytes: &[u8]) -> Option<String> {
     ))
 }
 
-fn read_bounded(path: &Path, limit: usize) -> Result<Vec<u8>, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the file: {e}"))?;
-    let mut bytes = Vec::new();
-    file.take(limit as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read the file: {e}"))?;
-    Ok(bytes)
-}
-
 /// What the writer needs to know about the wallet.
 pub(crate) struct Context {
     /// DID → profile id, for every profile.
@@ -252,10 +242,7 @@ fn strings(v: Option<&Value>) -> Vec<String> {
 /// Portfolio facts from the credential's JSON.
 fn meta_of(r: &Report, channel: &str, now: OffsetDateTime, quarantined: bool) -> CredentialMeta {
     let doc = r.document.as_ref();
-    let subject = doc.and_then(|d| match d.get("credentialSubject") {
-        Some(Value::Array(a)) => a.first(),
-        other => other,
-    });
+    let subject = doc.and_then(verify::first_subject);
     let achievement = subject.and_then(|s| s.get("achievement"));
     let badge = doc.and_then(|d| d.get("badge")).filter(|b| b.is_object());
     let description = achievement
@@ -404,10 +391,7 @@ fn decide(
     // The badge's picture: the baked image itself, else a data: image inside the credential (never a remote one).
     meta.image = image.map(str::to_owned).or_else(|| {
         let doc = r.document.as_ref()?;
-        let subject = match doc.get("credentialSubject") {
-            Some(Value::Array(a)) => a.first(),
-            other => other,
-        };
+        let subject = verify::first_subject(doc);
         [
             doc.get("image"),
             subject
@@ -558,9 +542,10 @@ pub(crate) fn run(
                         return;
                     };
                     let (bytes, channel) = match input {
-                        Input::File(p, in_folder) => {
-                            (read_bounded(p, limit), if *in_folder { "folder" } else { "file" })
-                        }
+                        Input::File(p, in_folder) => (
+                            crate::import::read_bounded(p, limit),
+                            if *in_folder { "folder" } else { "file" },
+                        ),
                         Input::Bytes(b) => (Ok(b.clone()), "paste"),
                         Input::Unreadable(why) => (Err(why.clone()), "folder"),
                     };

@@ -140,17 +140,22 @@ impl NetPolicy {
     }
 }
 
+/// 127.0.0.1, ::1 or localhost.
+fn is_loopback(url: &url::Url) -> bool {
+    matches!(
+        url.host(),
+        Some(url::Host::Domain("localhost"))
+            | Some(url::Host::Ipv4(std::net::Ipv4Addr::LOCALHOST))
+            | Some(url::Host::Ipv6(std::net::Ipv6Addr::LOCALHOST))
+    )
+}
+
 /// Follow at most 5 redirects, and only to https (or, with the test setting, loopback http): a redirect must not
 /// lead a fetch somewhere `Net::target` would have refused.
 fn redirect_policy(allow_loopback_http: bool) -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(move |attempt| {
         let url = attempt.url();
-        let loopback = matches!(
-            url.host(),
-            Some(url::Host::Domain("localhost"))
-                | Some(url::Host::Ipv4(std::net::Ipv4Addr::LOCALHOST))
-                | Some(url::Host::Ipv6(std::net::Ipv6Addr::LOCALHOST))
-        );
+        let loopback = is_loopback(url);
         let allowed = url.scheme() == "https" || (allow_loopback_http && loopback && url.scheme() == "http");
         if attempt.previous().len() >= 5 {
             attempt.error("too many redirects")
@@ -217,12 +222,7 @@ impl Net {
             url: url.to_owned(),
             reason: format!("not a URL ({e})"),
         })?;
-        let loopback = matches!(
-            parsed.host(),
-            Some(url::Host::Domain("localhost"))
-                | Some(url::Host::Ipv4(std::net::Ipv4Addr::LOCALHOST))
-                | Some(url::Host::Ipv6(std::net::Ipv6Addr::LOCALHOST))
-        );
+        let loopback = is_loopback(&parsed);
         match parsed.scheme() {
             "https" => Ok(target),
             "http" if loopback && self.policy.allow_loopback_http => Ok(target),

@@ -86,12 +86,7 @@ pub fn vc_jwt(credential: &Value, key: &SecretKey, kid: &str) -> Result<String, 
     let mut payload = credential.clone();
     let map = payload.as_object_mut().ok_or(SignError::NotAnObject)?;
     let get = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
-    let issuer = match credential.get("issuer") {
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(o) => get(o, "id"),
-        None => None,
-    };
-    if let Some(i) = issuer {
+    if let Some(i) = crate::verify::issuer_id(credential) {
         map.insert("iss".into(), Value::String(i));
     }
     if let Some(s) = credential.get("credentialSubject").and_then(|s| get(s, "id")) {

@@ -115,6 +115,18 @@ fn is_url(text: &str) -> bool {
             .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
 }
 
+/// Reads at most `limit + 1` bytes of a file: enough to tell it is over the limit without reading a huge file.
+pub fn read_bounded(path: &std::path::Path, limit: usize) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    Ok(bytes)
+}
+
 /// Recognises the container by content.
 pub fn sniff(bytes: &[u8]) -> Option<Container> {
     if bytes.starts_with(PNG_MAGIC) {

@@ -314,12 +314,7 @@ async fn verify_vp_jwt(
             }
         }
         if let Some(d) = &env.opts.domain {
-            let ok = match payload.get("aud") {
-                Some(Value::String(s)) => s == d,
-                Some(Value::Array(a)) => a.iter().any(|x| x.as_str() == Some(d)),
-                _ => false,
-            };
-            if !ok {
+            if !super::names(payload.get("aud"), d) {
                 problems.push(format!("the audience is not the domain \"{d}\""));
             }
         }

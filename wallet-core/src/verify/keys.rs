@@ -216,15 +216,7 @@ pub async fn bind_via_issuer(key: &JWK, issuer: &str, env: &Env<'_>) -> Result<O
     {
         return Err(format!("the document at {issuer} is not the issuer's"));
     }
-    let mut candidates: Vec<&Value> = Vec::new();
-    for field in ["verificationMethod", "assertionMethod", "publicKey"] {
-        match doc.get(field) {
-            Some(Value::Array(items)) => candidates.extend(items.iter()),
-            Some(v @ Value::Object(_)) => candidates.push(v),
-            _ => {}
-        }
-    }
-    let listed = candidates
+    let listed = methods(&doc, KEY_FIELDS)
         .into_iter()
         .filter_map(|c| key_of(c).ok())
         .any(|k| k.params == key.params);
@@ -236,6 +228,23 @@ pub async fn bind_via_issuer(key: &JWK, issuer: &str, env: &Env<'_>) -> Result<O
         ))
     }
 }
+
+/// The verification-method objects a DID document, controller document or issuer profile lists under `fields`
+/// (each field an array or a single object).
+pub(crate) fn methods<'a>(doc: &'a Value, fields: &[&str]) -> Vec<&'a Value> {
+    let mut out = Vec::new();
+    for field in fields {
+        match doc.get(*field) {
+            Some(Value::Array(items)) => out.extend(items.iter()),
+            Some(v @ Value::Object(_)) => out.push(v),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The fields of a document that may list its keys.
+pub(crate) const KEY_FIELDS: &[&str] = &["verificationMethod", "assertionMethod", "publicKey"];
 
 /// `did:web:host[:path…]` → its DID document URL.
 pub fn did_web_url(did: &str) -> Result<String, KeyError> {
@@ -289,18 +298,15 @@ fn find_key(doc: &Value, vm: &str, doc_url: &str) -> Option<Result<(JWK, String)
         }
     }
     let mut candidates: Vec<&Value> = vec![doc];
-    for field in [
-        "verificationMethod",
-        "assertionMethod",
-        "authentication",
-        "publicKey",
-    ] {
-        match doc.get(field) {
-            Some(Value::Array(items)) => candidates.extend(items.iter()),
-            Some(v @ Value::Object(_)) => candidates.push(v),
-            _ => {}
-        }
-    }
+    candidates.extend(methods(
+        doc,
+        &[
+            "verificationMethod",
+            "assertionMethod",
+            "authentication",
+            "publicKey",
+        ],
+    ));
     let found = candidates
         .into_iter()
         .find(|c| c.get("id").and_then(Value::as_str).is_some_and(matches))?;

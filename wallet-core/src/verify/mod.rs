@@ -294,18 +294,25 @@ fn container_name(c: Container) -> &'static str {
 }
 
 fn error_report(container: Option<&'static str>, reason: String) -> Report {
-    Report {
-        index: 0,
-        container,
-        format: "unknown",
-        ob_version: None,
-        kind: "credential",
-        verdict: Verdict::Error,
-        checks: vec![Check::failed(CheckId::Format, reason)],
-        credential: None,
-        parent: None,
-        document: None,
-        raw: None,
+    Report::unreadable(container, reason)
+}
+
+impl Report {
+    /// The report for input that is not a readable credential: verdict `error`, the `format` check failed.
+    pub fn unreadable(container: Option<&'static str>, reason: String) -> Self {
+        Report {
+            index: 0,
+            container,
+            format: "unknown",
+            ob_version: None,
+            kind: "credential",
+            verdict: Verdict::Error,
+            checks: vec![Check::failed(CheckId::Format, reason)],
+            credential: None,
+            parent: None,
+            document: None,
+            raw: None,
+        }
     }
 }
 
@@ -457,15 +464,29 @@ pub(crate) struct JwtFacts {
     pub format: &'static str,
 }
 
-fn issuer_id(doc: &Value) -> Option<String> {
-    match doc.get("issuer") {
+/// The id of a linked thing given either as its id (a string) or as an object with an `id`.
+pub(crate) fn id_of(v: Option<&Value>) -> Option<String> {
+    match v {
         Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Object(o)) => o.get("id").and_then(Value::as_str).map(str::to_owned),
-        _ => None,
+        Some(o) => o.get("id").and_then(Value::as_str).map(str::to_owned),
+        None => None,
     }
 }
 
-fn first_subject(doc: &Value) -> Option<&Value> {
+pub(crate) fn issuer_id(doc: &Value) -> Option<String> {
+    id_of(doc.get("issuer"))
+}
+
+/// Whether a string-or-array claim (`domain`, `aud`) holds `want`.
+pub(crate) fn names(v: Option<&Value>, want: &str) -> bool {
+    match v {
+        Some(Value::String(s)) => s == want,
+        Some(Value::Array(a)) => a.iter().any(|x| x.as_str() == Some(want)),
+        _ => false,
+    }
+}
+
+pub(crate) fn first_subject(doc: &Value) -> Option<&Value> {
     match doc.get("credentialSubject") {
         Some(Value::Array(items)) => items.first(),
         Some(s @ Value::Object(_)) => Some(s),
@@ -980,12 +1001,7 @@ async fn verify_presentation(
                 }
             }
             if let Some(d) = &env.opts.domain {
-                let ok = match proof.get("domain") {
-                    Some(Value::String(s)) => s == d,
-                    Some(Value::Array(a)) => a.iter().any(|x| x.as_str() == Some(d)),
-                    _ => false,
-                };
-                if !ok {
+                if !names(proof.get("domain"), d) {
                     problems.push(format!("the domain is not \"{d}\""));
                 }
             }

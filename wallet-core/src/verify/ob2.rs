@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::keys::{self, KeyError};
 use super::proof::{self, Jws};
-use super::{fmt_date, parse_date, Check, CheckId, CredentialInfo, Env, Outcome, Report};
+use super::{fmt_date, id_of, parse_date, Check, CheckId, CredentialInfo, Env, Outcome, Report};
 
 /// Does this JSON look like an OB 2.0 (or 1.x) assertion?
 pub(crate) fn is_assertion(doc: &Value) -> bool {
@@ -29,14 +29,6 @@ async fn linked(v: Option<&Value>, env: &Env<'_>) -> Result<Value, String> {
 
 fn str_of<'v>(v: &'v Value, k: &str) -> Option<&'v str> {
     v.get(k).and_then(Value::as_str)
-}
-
-fn id_of(v: Option<&Value>) -> Option<String> {
-    match v {
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(o) => o.get("id").and_then(Value::as_str).map(str::to_owned),
-        None => None,
-    }
 }
 
 fn info(assertion: &Value, badge: Option<&Value>, issuer: Option<&Value>) -> CredentialInfo {
@@ -181,13 +173,7 @@ pub(crate) async fn verify_signed(
         .as_ref()
         .and_then(|i| str_of(i, "id").map(str::to_owned))
         .or_else(|| badge.as_ref().and_then(|b| id_of(b.get("issuer"))));
-    checks.push(match &badge {
-        Some(b) if str_of(b, "name").is_some() => {
-            Check::passed(CheckId::Schema, "the badge class is readable")
-        }
-        Some(_) => Check::failed(CheckId::Schema, "the badge class has no name"),
-        None => Check::skipped(CheckId::Schema, "the badge class could not be read"),
-    });
+    checks.push(badge_check(badge.as_ref()));
     let creator = assertion
         .get("verification")
         .and_then(|v| str_of(v, "creator"))
@@ -293,6 +279,32 @@ pub(crate) async fn verify_signed(
     out.push(report(container, "ob2-signed", checks, info, assertion));
 }
 
+/// The `schema` check of an OB 2.0 assertion: its badge class could be read and has a name.
+fn badge_check(badge: Option<&Value>) -> Check {
+    match badge {
+        Some(b) if str_of(b, "name").is_some() => {
+            Check::passed(CheckId::Schema, "the badge class is readable")
+        }
+        Some(_) => Check::failed(CheckId::Schema, "the badge class has no name"),
+        None => Check::skipped(CheckId::Schema, "the badge class could not be read"),
+    }
+}
+
+/// The report on a hosted assertion known only by its URL (not fetched, or gone).
+fn url_report(container: Option<&'static str>, url: &str, checks: Vec<Check>) -> Report {
+    let info = CredentialInfo {
+        id: Some(url.to_owned()),
+        ..CredentialInfo::default()
+    };
+    report(
+        container,
+        "ob2-hosted",
+        checks,
+        info,
+        Value::String(url.to_owned()),
+    )
+}
+
 /// A hosted assertion given by its URL: fetch it; 410 means revoked.
 pub(crate) async fn verify_hosted(
     url: &str,
@@ -316,17 +328,7 @@ pub(crate) async fn verify_hosted(
                 ),
                 Check::skipped(CheckId::Dates, "not checked: the assertion could not be fetched"),
             ];
-            let info = CredentialInfo {
-                id: Some(url.to_owned()),
-                ..CredentialInfo::default()
-            };
-            out.push(report(
-                container,
-                "ob2-hosted",
-                checks,
-                info,
-                Value::String(url.to_owned()),
-            ));
+            out.push(url_report(container, url, checks));
         }
         Ok(f) if f.resource.status == 410 => {
             let checks = vec![
@@ -339,17 +341,7 @@ pub(crate) async fn verify_hosted(
                     ),
                 ),
             ];
-            let info = CredentialInfo {
-                id: Some(url.to_owned()),
-                ..CredentialInfo::default()
-            };
-            out.push(report(
-                container,
-                "ob2-hosted",
-                checks,
-                info,
-                Value::String(url.to_owned()),
-            ));
+            out.push(url_report(container, url, checks));
         }
         Ok(f) => match serde_json::from_slice::<Value>(&f.resource.body) {
             Ok(doc) if is_assertion(&doc) => {
@@ -432,13 +424,7 @@ async fn hosted_checks(
         .and_then(|b| id_of(b.get("issuer")))
         .map(Value::String);
     let issuer = linked(issuer_ref.as_ref(), env).await.ok();
-    checks.push(match &badge {
-        Some(b) if str_of(b, "name").is_some() => {
-            Check::passed(CheckId::Schema, "the badge class is readable")
-        }
-        Some(_) => Check::failed(CheckId::Schema, "the badge class has no name"),
-        None => Check::skipped(CheckId::Schema, "the badge class could not be read"),
-    });
+    checks.push(badge_check(badge.as_ref()));
     let id = str_of(&doc, "id").unwrap_or("");
     let when = as_of.map(|d| format!(" (copy as of {d})")).unwrap_or_default();
     if fetched_from.is_some_and(|u| u != id) {

@@ -280,14 +280,10 @@ pub async fn jws_key(
     // No kid and no jwk, issuer on the web: the key its own profile publishes (OB 3.0 issuers' profiles may).
     if let Some(iss) = iss.filter(|i| i.starts_with("https://") || i.starts_with("http://")) {
         let (doc, as_of) = keys::fetch_json(iss, env).await?;
-        let mut found = Vec::new();
-        for field in ["verificationMethod", "assertionMethod", "publicKey"] {
-            match doc.get(field) {
-                Some(Value::Array(items)) => found.extend(items.iter().filter_map(|m| keys::key_of(m).ok())),
-                Some(m @ Value::Object(_)) => found.extend(keys::key_of(m).ok()),
-                _ => {}
-            }
-        }
+        let found: Vec<JWK> = keys::methods(&doc, keys::KEY_FIELDS)
+            .into_iter()
+            .filter_map(|m| keys::key_of(m).ok())
+            .collect();
         return match found.as_slice() {
             [only] => Ok((
                 ResolvedKey {
