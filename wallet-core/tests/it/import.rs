@@ -1,19 +1,8 @@
 //! Extraction against real files: the bakery samples in ../shared/standards/baked and every case of the peer
 //! corpus in ../shared/fixtures/peer-corpus (its manifest drives the loop).
 
-use std::path::PathBuf;
-
+use crate::support::shared;
 use wallet_core::import::{extract, png::PngError, svg::SvgError, Container, ImportError, Limits, Payload};
-
-fn shared() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared");
-    assert!(
-        dir.is_dir(),
-        "../shared (beside the repository) is needed by these tests: {}",
-        dir.display()
-    );
-    dir
-}
 
 fn read(rel: &str) -> Vec<u8> {
     std::fs::read(shared().join(rel)).unwrap()

@@ -2,12 +2,9 @@
 //! time), re-issues, quarantine, profile choice by subject DID, cancel, and the portfolio queries over the result.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::{json, Value};
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 use wallet_core::importer::{Event, ImportOptions, Item, ItemOutcome, Source, Summary};
 use wallet_core::keys::SecretKey;
 use wallet_core::net::NetPolicy;
@@ -16,15 +13,7 @@ use wallet_core::sign::{self, ProofOptions};
 use wallet_core::verify::Verdict;
 use wallet_core::Wallet;
 
-use crate::support::{new_wallet, reopen};
-
-fn shared() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared")
-}
-
-fn at(s: &str) -> OffsetDateTime {
-    OffsetDateTime::parse(s, &Rfc3339).unwrap()
-}
+use crate::support::{at, new_wallet, reopen, shared};
 
 fn options(now: &str) -> ImportOptions {
     ImportOptions {

@@ -2,6 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
 use wallet_core::{KdfParams, NewProtection, Passphrase, Wallet};
 
 pub const PASS: &str = "correct horse battery";
@@ -51,4 +54,31 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         .collect();
     all.sort();
     all
+}
+
+/// `../shared` beside the repository (fixtures, standards, peer corpus).
+pub fn shared() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared");
+    assert!(
+        dir.is_dir(),
+        "../shared (beside the repository) is needed by these tests: {}",
+        dir.display()
+    );
+    dir
+}
+
+/// An RFC 3339 instant.
+pub fn at(s: &str) -> OffsetDateTime {
+    OffsetDateTime::parse(s, &Rfc3339).unwrap()
+}
+
+/// A minimal unsigned Open Badges 3.0 credential (VC 2.0) from `issuer` to `did:example:l`.
+pub fn ob3_credential(id: &str, issuer: &str, name: &str) -> serde_json::Value {
+    serde_json::json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "id": id, "type": ["VerifiableCredential", "OpenBadgeCredential"], "name": name,
+        "issuer": {"id": issuer, "type": ["Profile"], "name": "Collège"}, "validFrom": "2024-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:l", "type": ["AchievementSubject"], "achievement": {
+            "id": "urn:a", "type": ["Achievement"], "name": name, "description": "d", "criteria": {"narrative": "n"}}}
+    })
 }

@@ -8,26 +8,11 @@ use std::path::{Path, PathBuf};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::{json, Value};
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 use wallet_core::net::{MemoryCache, Net, NetPolicy};
 use wallet_core::verify::{overall, verify_bytes, CheckId, Options, Outcome, Report, Verdict};
 
 use crate::http;
-
-fn shared() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared");
-    assert!(
-        dir.is_dir(),
-        "../shared (beside the repository) is needed by these tests: {}",
-        dir.display()
-    );
-    dir
-}
-
-fn at(s: &str) -> OffsetDateTime {
-    OffsetDateTime::parse(s, &Rfc3339).unwrap()
-}
+use crate::support::{at, ob3_credential, shared};
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
@@ -659,13 +644,7 @@ fn a_jwt_without_kid_or_jwk_uses_the_key_its_issuer_publishes() {
     let did = wallet_core::did::did_key(&key.public_key()).unwrap();
     let multikey = did.trim_start_matches("did:key:").to_owned();
     let issuer = "https://college.example/issuer";
-    let credential = json!({
-        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
-        "id": "urn:uuid:nokid", "type": ["VerifiableCredential", "OpenBadgeCredential"], "name": "Sans kid",
-        "issuer": {"id": issuer, "type": ["Profile"], "name": "Collège"}, "validFrom": "2024-01-01T00:00:00Z",
-        "credentialSubject": {"id": "did:example:l", "type": ["AchievementSubject"], "achievement": {
-            "id": "urn:a", "type": ["Achievement"], "name": "Sans kid", "description": "d", "criteria": {"narrative": "n"}}}
-    });
+    let credential = ob3_credential("urn:uuid:nokid", issuer, "Sans kid");
     let mut payload = credential.clone();
     payload["iss"] = json!(issuer);
     let input = format!(
@@ -716,13 +695,7 @@ fn a_key_document_cannot_name_someone_else_as_the_issuer() {
                 {"id": "https://evil.example/keys#k", "type": "Multikey", "controller": victim, "publicKeyMultibase": multikey}]}),
         ),
     ] {
-        let credential = json!({
-            "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
-            "id": "urn:uuid:forged", "type": ["VerifiableCredential", "OpenBadgeCredential"], "name": "Faux diplôme",
-            "issuer": {"id": victim, "type": ["Profile"], "name": "Université"}, "validFrom": "2024-01-01T00:00:00Z",
-            "credentialSubject": {"id": "did:example:l", "type": ["AchievementSubject"], "achievement": {
-                "id": "urn:a", "type": ["Achievement"], "name": "Faux", "description": "d", "criteria": {"narrative": "n"}}}
-        });
+        let credential = ob3_credential("urn:uuid:forged", victim, "Faux diplôme");
         let proof = wallet_core::sign::ProofOptions {
             verification_method: &vm,
             purpose: "assertionMethod",
@@ -755,13 +728,7 @@ fn a_did_web_key_must_be_allowed_to_sign_credentials() {
     let multikey = did.trim_start_matches("did:key:").to_owned();
     let issuer = "did:web:college.example";
     let vm = format!("{issuer}#k1");
-    let credential = json!({
-        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
-        "id": "urn:uuid:didweb", "type": ["VerifiableCredential", "OpenBadgeCredential"], "name": "Badge did:web",
-        "issuer": {"id": issuer, "type": ["Profile"], "name": "Collège"}, "validFrom": "2024-01-01T00:00:00Z",
-        "credentialSubject": {"id": "did:example:l", "type": ["AchievementSubject"], "achievement": {
-            "id": "urn:a", "type": ["Achievement"], "name": "Badge", "description": "d", "criteria": {"narrative": "n"}}}
-    });
+    let credential = ob3_credential("urn:uuid:didweb", issuer, "Badge did:web");
     let rt = runtime();
     let proof = wallet_core::sign::ProofOptions {
         verification_method: &vm,
