@@ -204,6 +204,9 @@ pub fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
             if e.superseded {
                 flags.push("superseded");
             }
+            if e.partly_checked && e.verdict == Some(Verdict::Valid) {
+                flags.push("not fully checked");
+            }
             out.push_str(&format!(
                 "{}  {}  {}  {}  {}{}\n",
                 e.id,
@@ -244,6 +247,8 @@ pub fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
             e.verdict.map(|v| v.as_str()).unwrap_or("-"),
             if e.quarantined {
                 " (kept in quarantine)"
+            } else if e.partly_checked && e.verdict == Some(Verdict::Valid) {
+                " (not fully checked: see the warnings below)"
             } else {
                 ""
             },
@@ -258,6 +263,7 @@ pub fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
                 match c.outcome {
                     wallet_core::verify::Outcome::Passed => "passed",
                     wallet_core::verify::Outcome::Failed => "failed",
+                    wallet_core::verify::Outcome::Skipped if c.warning => "WARNING",
                     wallet_core::verify::Outcome::Skipped => "skipped",
                 },
                 c.reason.as_deref().unwrap_or("")

@@ -175,5 +175,15 @@ fn text_line(file: &str, r: &Report, numbered: bool) -> String {
             c.reason.as_deref().unwrap_or("")
         ));
     }
+    // Valid as far as Carnet could see: say what could not be checked, so it never reads as fully verified.
+    if r.verdict == Verdict::Valid {
+        for c in r.warnings() {
+            line.push_str(&format!(
+                " — warning, {}: {}",
+                c.id.as_str(),
+                c.reason.as_deref().unwrap_or("")
+            ));
+        }
+    }
     line
 }

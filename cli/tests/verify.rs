@@ -83,6 +83,8 @@ fn valid_credential_exits_zero_with_the_documented_json() {
             ["passed", "failed", "skipped"].contains(&c["outcome"].as_str().unwrap()),
             "{c}"
         );
+        // Nothing here could not run: no warnings.
+        assert_eq!(c["warning"], false, "{c}");
     }
     for key in ["id", "name", "issuer", "subject", "valid_from", "valid_until"] {
         assert!(
@@ -94,6 +96,27 @@ fn valid_credential_exits_zero_with_the_documented_json() {
         r["credential"]["issuer"],
         "did:key:z6MkrRnPy8GnhmArrnUMThr3z8ELV4v7SaemSD4Zkv7jJtu1"
     );
+}
+
+#[test]
+fn valid_with_revocation_unchecked_says_so() {
+    // Exit 0 (valid: proof, binding, dates hold), but the unreachable status list is a warning in both outputs.
+    let file = corpus("ob3-vc2-di-rich.json");
+    let out = verify(&["--offline", "--now", NOW, &file]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(": valid — "), "{text}");
+    assert!(text.contains("— warning, status: status not checked"), "{text}");
+    let out = verify(&["--json", "--offline", "--now", NOW, &file]);
+    let l = lines(&out);
+    let warned: Vec<&str> = l[0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["warning"] == true)
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(warned, ["status"]);
 }
 
 #[test]

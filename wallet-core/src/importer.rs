@@ -228,6 +228,15 @@ fn first_reason(r: &Report, outcome: Outcome) -> Option<String> {
         .map(|c| format!("{}: {}", c.id.as_str(), c.reason.clone().unwrap_or_default()))
 }
 
+/// For a valid credential with checks that could not run: which, so the report never reads as fully verified.
+fn warning_reason(r: &Report) -> Option<String> {
+    let parts: Vec<String> = r
+        .warnings()
+        .map(|c| format!("{}: {}", c.id.as_str(), c.reason.clone().unwrap_or_default()))
+        .collect();
+    (!parts.is_empty()).then(|| format!("not fully checked — {}", parts.join("; ")))
+}
+
 fn strings(v: Option<&Value>) -> Vec<String> {
     match v {
         Some(Value::Array(items)) => items
@@ -339,7 +348,7 @@ fn decide(
         quarantined: false,
     };
     let (outcome, reason) = match r.verdict {
-        Verdict::Valid => (ItemOutcome::Imported, None),
+        Verdict::Valid => (ItemOutcome::Imported, warning_reason(r)),
         Verdict::Invalid => (ItemOutcome::Invalid, first_reason(r, Outcome::Failed)),
         Verdict::Indeterminate => (ItemOutcome::Indeterminate, first_reason(r, Outcome::Skipped)),
         Verdict::Error => {

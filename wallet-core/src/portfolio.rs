@@ -18,6 +18,9 @@ pub struct PortfolioEntry {
     pub awarded: Option<String>,
     pub valid_until: Option<String>,
     pub verdict: Option<Verdict>,
+    /// Some check that applies could not run (e.g. revocation, offline): a `valid` one is valid as far as Carnet
+    /// could see, not fully verified, and must not be shown as plainly "verified".
+    pub partly_checked: bool,
     pub quarantined: bool,
     pub superseded: bool,
     pub profile_id: Option<String>,
@@ -49,6 +52,7 @@ impl PortfolioEntry {
             awarded: m.and_then(|m| m.awarded.clone()),
             valid_until: info.and_then(|i| i.valid_until.clone()),
             verdict: m.map(|m| m.verdict),
+            partly_checked: m.is_some_and(|m| m.checks.iter().any(|c| c.warning)),
             quarantined: m.is_some_and(|m| m.quarantined),
             superseded: m.is_some_and(|m| m.superseded_by.is_some()),
             profile_id: c.profile_id.clone(),

@@ -83,7 +83,7 @@ impl CheckId {
 pub enum Outcome {
     Passed,
     Failed,
-    /// Not run, or could not run; the reason says which.
+    /// Not run, or could not run; the reason says which, and [`Check::warning`] tells them apart.
     Skipped,
 }
 
@@ -93,6 +93,12 @@ pub struct Check {
     pub id: CheckId,
     pub outcome: Outcome,
     pub reason: Option<String>,
+    /// The check applies to this credential but could not run: offline and nothing cached, a status list that
+    /// could not be read or trusted, a key only the credential asserts, a schema Carnet does not bundle. A `valid`
+    /// verdict with such a check is valid as far as Carnet could see, not fully verified: show it as a warning.
+    /// False for checks that do not apply (no status, no endorsements) or were not run because another failed.
+    #[serde(default)]
+    pub warning: bool,
 }
 
 impl Check {
@@ -101,6 +107,7 @@ impl Check {
             id,
             outcome: Outcome::Passed,
             reason: Some(reason.into()),
+            warning: false,
         }
     }
     fn failed(id: CheckId, reason: impl Into<String>) -> Self {
@@ -108,13 +115,23 @@ impl Check {
             id,
             outcome: Outcome::Failed,
             reason: Some(reason.into()),
+            warning: false,
         }
     }
+    /// Not run because it does not apply, or because another check already decided.
     fn skipped(id: CheckId, reason: impl Into<String>) -> Self {
         Self {
             id,
             outcome: Outcome::Skipped,
             reason: Some(reason.into()),
+            warning: false,
+        }
+    }
+    /// Applies, but could not run (see [`Check::warning`]).
+    fn unchecked(id: CheckId, reason: impl Into<String>) -> Self {
+        Self {
+            warning: true,
+            ..Self::skipped(id, reason)
         }
     }
 }
@@ -298,6 +315,16 @@ fn error_report(container: Option<&'static str>, reason: String) -> Report {
 }
 
 impl Report {
+    /// The checks that apply but could not run (see [`Check::warning`]).
+    pub fn warnings(&self) -> impl Iterator<Item = &Check> {
+        self.checks.iter().filter(|c| c.warning)
+    }
+
+    /// `valid` with every check that applies run: what may be shown as "verified" without a qualifier.
+    pub fn fully_verified(&self) -> bool {
+        self.verdict == Verdict::Valid && self.warnings().next().is_none()
+    }
+
     /// The report for input that is not a readable credential: verdict `error`, the `format` check failed.
     pub fn unreadable(container: Option<&'static str>, reason: String) -> Self {
         Report {
@@ -625,7 +652,7 @@ pub(crate) fn verify_credential<'a>(
                         ),
                     ),
                     (Some(c), false) => c.clone(),
-                    (None, _) => Check::skipped(CheckId::Proof, "no proof checked"),
+                    (None, _) => Check::unchecked(CheckId::Proof, "no proof checked"),
                 };
                 (check, facts.key.clone())
             }
@@ -643,7 +670,7 @@ pub(crate) fn verify_credential<'a>(
                     )
                 }
                 ProofOutcome::Invalid(r) => (Check::failed(CheckId::Proof, r), None),
-                ProofOutcome::Unchecked(r) => (Check::skipped(CheckId::Proof, r), None),
+                ProofOutcome::Unchecked(r) => (Check::unchecked(CheckId::Proof, r), None),
             },
         };
         let proof_ok = proof_check.outcome == Outcome::Passed;
@@ -687,7 +714,7 @@ pub(crate) fn verify_credential<'a>(
                     CheckId::IssuerBinding,
                     format!("signed by a key of {c}, but the credential names {issuer} as its issuer"),
                 ),
-                None => Check::skipped(
+                None => Check::unchecked(
                     CheckId::IssuerBinding,
                     format!(
                         "signature valid, issuer not bound: {}",
@@ -870,13 +897,13 @@ async fn endorsements_check(
         return Check::skipped(CheckId::Endorsements, "no endorsements");
     }
     if depth >= 2 {
-        return Check::skipped(
+        return Check::unchecked(
             CheckId::Endorsements,
             "endorsements nested too deep were not checked",
         );
     }
     if found.len() + jwts.len() > MAX_ENDORSEMENTS {
-        return Check::skipped(
+        return Check::unchecked(
             CheckId::Endorsements,
             format!(
                 "{} endorsements: more than {MAX_ENDORSEMENTS} are not checked",
@@ -922,7 +949,7 @@ async fn endorsements_check(
     if valid == total {
         Check::passed(CheckId::Endorsements, format!("{total} endorsement(s) verified"))
     } else {
-        Check::skipped(
+        Check::unchecked(
             CheckId::Endorsements,
             format!("{valid} of {total} endorsements verified; the others could not be fully checked"),
         )
@@ -1021,7 +1048,7 @@ async fn verify_presentation(
         }
         ProofOutcome::Invalid(_) if proof::proofs_of(&doc).is_empty() && holder.is_none() => {
             // No proof and no holder: an envelope that claims nothing about who presents it.
-            checks.push(Check::skipped(
+            checks.push(Check::unchecked(
                 CheckId::Proof,
                 "an unsigned presentation: it proves nothing about who presents it",
             ));
@@ -1046,7 +1073,7 @@ async fn verify_presentation(
             ));
         }
         ProofOutcome::Unchecked(r) => {
-            checks.push(Check::skipped(CheckId::Proof, r));
+            checks.push(Check::unchecked(CheckId::Proof, r));
             checks.push(Check::skipped(
                 CheckId::Holder,
                 "not checked: the presentation's proof could not be checked",
@@ -1083,7 +1110,7 @@ pub(crate) fn holder_check(holder: Option<&str>, controller: Option<&str>, unbou
         (Some(h), Some(c)) if h == c => Check::passed(CheckId::Holder, format!("signed by its holder {h}")),
         (Some(h), Some(c)) => Check::failed(CheckId::Holder, format!("signed by {c}, but the holder is {h}")),
         (None, Some(c)) => Check::passed(CheckId::Holder, format!("signed by {c} (no holder stated)")),
-        (_, None) => Check::skipped(
+        (_, None) => Check::unchecked(
             CheckId::Holder,
             format!(
                 "the signer is unknown: {}",

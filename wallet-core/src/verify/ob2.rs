@@ -105,7 +105,9 @@ async fn revocation(assertion: &Value, issuer: Option<&Value>, env: &Env<'_>) ->
     };
     let (list, as_of) = match keys::fetch_json(list_url, env).await {
         Ok(v) => v,
-        Err(e) => return Check::skipped(CheckId::Status, format!("revocation not checked: {}", e.reason())),
+        Err(e) => {
+            return Check::unchecked(CheckId::Status, format!("revocation not checked: {}", e.reason()))
+        }
     };
     let id = str_of(assertion, "id").unwrap_or("");
     let revoked = list
@@ -183,7 +185,7 @@ pub(crate) async fn verify_signed(
     let (proof_check, owner) = match (alg, creator) {
         (Err(r), _) => (Check::failed(CheckId::Proof, r), None),
         (_, None) => (
-            Check::skipped(
+            Check::unchecked(
                 CheckId::Proof,
                 "the issuer's signing key is not named and the issuer profile could not be read",
             ),
@@ -191,7 +193,7 @@ pub(crate) async fn verify_signed(
         ),
         (Ok(alg), Some(key_url)) => match keys::fetch_json(&key_url, env).await {
             Err(KeyError::Unresolvable(r)) => (
-                Check::skipped(
+                Check::unchecked(
                     CheckId::Proof,
                     format!("the issuer's key could not be fetched: {r}"),
                 ),
@@ -246,13 +248,13 @@ pub(crate) async fn verify_signed(
     };
     checks.push(match (proof_ok, &owner, &issuer_id, &issuer_profile) {
         (false, _, _, _) => Check::skipped(CheckId::IssuerBinding, "not checked: the proof did not verify"),
-        (true, None, _, _) => Check::skipped(CheckId::IssuerBinding, "the key document names no owner"),
-        (true, _, None, _) => Check::skipped(CheckId::IssuerBinding, "the assertion names no issuer"),
+        (true, None, _, _) => Check::unchecked(CheckId::IssuerBinding, "the key document names no owner"),
+        (true, _, None, _) => Check::unchecked(CheckId::IssuerBinding, "the assertion names no issuer"),
         (true, Some(o), Some(i), _) if o != i => Check::failed(
             CheckId::IssuerBinding,
             format!("the key belongs to {o}, not to the issuer {i}"),
         ),
-        (true, _, Some(_), Err(why)) => Check::skipped(
+        (true, _, Some(_), Err(why)) => Check::unchecked(
             CheckId::IssuerBinding,
             format!("the issuer's profile could not be read: {why}"),
         ),
@@ -286,7 +288,7 @@ fn badge_check(badge: Option<&Value>) -> Check {
             Check::passed(CheckId::Schema, "the badge class is readable")
         }
         Some(_) => Check::failed(CheckId::Schema, "the badge class has no name"),
-        None => Check::skipped(CheckId::Schema, "the badge class could not be read"),
+        None => Check::unchecked(CheckId::Schema, "the badge class could not be read"),
     }
 }
 
@@ -316,7 +318,7 @@ pub(crate) async fn verify_hosted(
         Err(e) => {
             let checks = vec![
                 Check::passed(CheckId::Format, "an Open Badges 2.0 hosted assertion (a URL)"),
-                Check::skipped(
+                Check::unchecked(
                     CheckId::Proof,
                     format!(
                         "a hosted badge is checked at its issuer's address, which could not be read: {e}"
@@ -394,7 +396,7 @@ pub(crate) async fn verify_assertion_json(
             CheckId::Format,
             "an Open Badges 2.0 signed assertion, without its signature",
         ),
-        Check::skipped(
+        Check::unchecked(
             CheckId::Proof,
             "this is the JSON of a signed badge; its signature travels in the JWS form, which is not here",
         ),
@@ -464,7 +466,7 @@ async fn hosted_checks(
         .ok()
         .and_then(|p| p.host_str().map(str::to_owned));
     checks.push(match (allowed.is_empty(), &host) {
-        (true, _) => Check::skipped(CheckId::IssuerBinding, "the issuer profile could not be read"),
+        (true, _) => Check::unchecked(CheckId::IssuerBinding, "the issuer profile could not be read"),
         (false, Some(h))
             if allowed.iter().any(|a| {
                 a == h || origin(id).as_deref() == Some(a.as_str()) || a.trim_start_matches("https://") == h

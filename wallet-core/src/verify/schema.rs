@@ -69,7 +69,7 @@ pub(crate) fn check(doc: &Value, kind: &str, is_ob: bool) -> Check {
                 validated.push(*id);
             }
             Some((_, Err(e))) => {
-                return Check::skipped(CheckId::Schema, format!("the bundled schema {id} is broken: {e}"))
+                return Check::unchecked(CheckId::Schema, format!("the bundled schema {id} is broken: {e}"))
             }
             None => unknown.push(*id),
         }
@@ -87,7 +87,7 @@ pub(crate) fn check(doc: &Value, kind: &str, is_ob: bool) -> Check {
     if !is_ob {
         return match unknown.is_empty() {
             true => Check::skipped(CheckId::Schema, "not an Open Badge and no schema requested"),
-            false => Check::skipped(
+            false => Check::unchecked(
                 CheckId::Schema,
                 format!("the schema {} is not bundled", unknown.join(", ")),
             ),

@@ -43,7 +43,7 @@ pub(crate) async fn check(doc: &Value, env: &Env<'_>) -> Check {
         }
     }
     if !unchecked.is_empty() {
-        return Check::skipped(CheckId::Status, unchecked.join("; "));
+        return Check::unchecked(CheckId::Status, unchecked.join("; "));
     }
     Check::passed(CheckId::Status, clear.join("; "))
 }

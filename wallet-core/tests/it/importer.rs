@@ -153,6 +153,36 @@ fn peer_corpus_folder_gets_its_classes_and_a_second_import_adds_nothing() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // Valid with its revocation list unreachable: added, but the report and the portfolio say it was not fully
+    // checked; a credential without a status list is plainly verified.
+    let entries = w
+        .portfolio(&Query {
+            limit: 1000,
+            ..Query::default()
+        })
+        .unwrap()
+        .entries;
+    for (file, partly) in [
+        ("ob3-vc2-di-rich.json", true),
+        ("ob3-vc2-di-eddsa-rdfc-2022.json", false),
+    ] {
+        let item = by_file[&dir.join(file).display().to_string()][0];
+        // The same credential may have arrived first baked in a picture: then this one is a duplicate.
+        match (partly, item.outcome) {
+            (true, ItemOutcome::Imported) => assert!(
+                item.reason
+                    .as_deref()
+                    .is_some_and(|r| r.starts_with("not fully checked — status:")),
+                "{item:?}"
+            ),
+            (false, ItemOutcome::Imported) => assert_eq!(item.reason, None, "{item:?}"),
+            (false, ItemOutcome::Duplicate) => {}
+            _ => panic!("{file}: {item:?}"),
+        }
+        let id = item.credential_id.as_deref().unwrap();
+        let entry = entries.iter().find(|e| e.id == id).unwrap();
+        assert_eq!(entry.partly_checked, partly, "{file}");
+    }
     let stored = count(&w, &Query::default());
     assert!(stored >= 5, "{stored}");
     assert!(summary.imported >= 5);

@@ -491,6 +491,46 @@ fn bitstring_status_list_revoked_index_and_unreachable_list() {
     assert_eq!(status, Outcome::Skipped, "{reports:#?}");
     assert!(why.contains("not checked"), "{why}");
     assert_eq!(reports[0].verdict, Verdict::Valid);
+    assert!(
+        !reports[0].fully_verified(),
+        "valid, but revocation was not checked"
+    );
+}
+
+#[test]
+fn valid_with_a_check_that_could_not_run_is_not_fully_verified() {
+    // The peer corpus's `-rich` credentials are valid with their status list unreachable: a warning that must
+    // travel with the verdict. Checks that do not apply (no status, no endorsements) are not warnings.
+    let dir = shared().join("fixtures/peer-corpus");
+    let rt = runtime();
+    let opts = Options::at(at(PEER_NOW));
+    for (file, fully) in [
+        ("ob3-vc2-di-rich.json", false),
+        ("ob3-vc11-ed25519signature2020-rich.json", false),
+        ("ob3-vc2-di-eddsa-rdfc-2022.json", true),
+        ("ob3-vc11-vcjwt-eddsa.jwt", true),
+        ("ob3-baked-jsonld.svg", true),
+    ] {
+        let reports = block(
+            &rt,
+            verify(&dir.join(file), &Net::offline(), &MemoryCache::new(), &opts),
+        );
+        let r = &reports[0];
+        assert_eq!(r.verdict, Verdict::Valid, "{file}: {r:#?}");
+        assert_eq!(r.fully_verified(), fully, "{file}: {r:#?}");
+        let warned: Vec<CheckId> = r.warnings().map(|c| c.id).collect();
+        if fully {
+            assert!(warned.is_empty(), "{file}: {warned:?}");
+            assert!(
+                r.checks
+                    .iter()
+                    .any(|c| c.outcome == Outcome::Skipped && !c.warning),
+                "{file}"
+            );
+        } else {
+            assert_eq!(warned, vec![CheckId::Status], "{file}");
+        }
+    }
 }
 
 #[test]
