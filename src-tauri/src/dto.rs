@@ -298,6 +298,8 @@ pub struct PortfolioEntry {
     pub awarded: Option<String>,
     pub valid_until: Option<String>,
     pub verdict: Option<String>,
+    /// Some check that applies could not run: a `valid` one is not fully verified (say so, never "Verified").
+    pub partly_checked: bool,
     pub quarantined: bool,
     pub superseded: bool,
     pub tags: Vec<String>,
@@ -317,6 +319,7 @@ impl From<wallet_core::portfolio::PortfolioEntry> for PortfolioEntry {
             awarded: e.awarded,
             valid_until: e.valid_until,
             verdict: e.verdict.map(|v| v.as_str().to_owned()),
+            partly_checked: e.partly_checked,
             quarantined: e.quarantined,
             superseded: e.superseded,
             tags: e.tags,
@@ -342,6 +345,8 @@ pub struct Check {
     pub id: String,
     pub outcome: String,
     pub reason: Option<String>,
+    /// Skipped although it applies (could not run): shown as a warning.
+    pub warning: bool,
 }
 
 /// One credential in full, for its details view.
@@ -370,6 +375,7 @@ impl From<wallet_core::portfolio::Detail> for CredentialDetail {
                     }
                     .to_owned(),
                     reason: c.reason,
+                    warning: c.warning,
                 })
                 .collect(),
             verified_at: d.verified_at.map(rfc3339),

@@ -158,23 +158,31 @@ describe('Import and portfolio', () => {
     await fireEvent.click(screen.getByTestId('import-path-go'));
     const report = await screen.findByRole('table', { name: 'Import report' });
     const rows = within(report).getAllByRole('row').slice(1);
-    expect(rows.map((r) => r.getAttribute('data-outcome'))).toEqual(['imported', 'invalid']);
-    expect(within(rows[1]!).getByText(/expired/)).toBeTruthy();
-    expect(screen.getByTestId('import-summary').textContent).toContain('1 added, 0 already in your wallet, 1 not added.');
+    expect(rows.map((r) => r.getAttribute('data-outcome'))).toEqual(['imported', 'imported', 'invalid']);
+    expect(within(rows[2]!).getByText(/expired/)).toBeTruthy();
+    expect(screen.getByTestId('import-summary').textContent).toContain('2 added, 0 already in your wallet, 1 not added.');
     expect(fake.calls).toContain('import:/home/learner/badges');
-    expect(screen.getByTestId('import-progress-count').textContent).toBe('2 of 2 files');
+    expect(screen.getByTestId('import-progress-count').textContent).toBe('3 of 3 files');
 
     await fireEvent.click(screen.getByRole('link', { name: 'Portfolio' }));
-    const card = await screen.findByTestId('credential-card');
-    expect(card.textContent).toContain('Soins infirmiers I');
-    expect(card.textContent).toContain('Verified');
+    await waitFor(() => expect(screen.getAllByTestId('credential-card').length).toBe(2));
+    // "Verified" only when every check that applies ran; revocation unchecked (offline) says so instead.
+    const verdicts = screen.getAllByTestId('card-verdict').map((v) => v.textContent);
+    expect(verdicts).toEqual(['Verified', 'Valid, not fully checked']);
     // Search ignores accents; the details explain each check in plain words.
-    await fireEvent.input(screen.getByLabelText('Search your portfolio'), { target: { value: 'cegep' } });
+    await fireEvent.input(screen.getByLabelText('Search your portfolio'), { target: { value: 'reussite' } });
     await waitFor(() => expect(screen.getByTestId('portfolio-count').textContent).toBe('1 credential'));
     await fireEvent.click(screen.getByTestId('credential-card'));
     const detail = await screen.findByTestId('credential-detail');
     expect(within(detail).getByText('Signature')).toBeTruthy();
     expect(within(detail).getByText('Not checked')).toBeTruthy();
+    await fireEvent.input(screen.getByLabelText('Search your portfolio'), { target: { value: 'reanimation' } });
+    await waitFor(() => expect(screen.getByTestId('portfolio-count').textContent).toBe('1 credential'));
+    await fireEvent.click(screen.getByTestId('credential-card'));
+    await waitFor(() => expect(screen.getByTestId('credential-detail').textContent).toContain('Réanimation'));
+    const status = screen.getByTestId('credential-detail').querySelector('[data-check="status"]');
+    expect(status?.textContent).toContain('⚠ Could not be checked');
+    expect(screen.getByRole('heading', { level: 3 }).textContent).toContain('Valid, not fully checked');
   });
 
   it('speaks French in the report', async () => {
@@ -183,7 +191,7 @@ describe('Import and portfolio', () => {
     await fireEvent.click(await screen.findByRole('link', { name: 'Importer' }));
     await fireEvent.click(await screen.findByText('Choisir des fichiers…'));
     const report = await screen.findByRole('table', { name: 'Rapport d’importation' });
-    expect(within(report).getByText('Ajoutée')).toBeTruthy();
+    expect(within(report).getAllByText('Ajoutée').length).toBe(2);
     expect(within(report).getByText('Non valide')).toBeTruthy();
   });
 });
@@ -194,7 +202,7 @@ describe('Portfolio paging', () => {
     for (let i = 0; i < 230; i += 1) {
       fake.credentials.push({
         id: `c${i}`, name: `Badge ${i}`, issuer: 'did:key:z6MkX', issuerName: 'Collège', description: null,
-        awarded: '2024-01-01T00:00:00Z', validUntil: null, verdict: 'valid', quarantined: false, superseded: false,
+        awarded: '2024-01-01T00:00:00Z', validUntil: null, verdict: 'valid', partlyChecked: false, quarantined: false, superseded: false,
         tags: [], alignments: [], hasImage: false,
       });
     }

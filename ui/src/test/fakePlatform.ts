@@ -32,25 +32,32 @@ export function fakePlatform(opts: FakeOptions = {}) {
   let n = 0;
   const calls: string[] = [];
   const credentials: PortfolioEntry[] = [];
-  // What an import of any path reports: one good badge, one expired one.
+  // What an import of any path reports: one good badge, one whose revocation could not be checked, one expired.
   const importItems = (file: string): ImportItem[] => [
     { file: `${file}/good.json`, index: 0, outcome: 'imported', reason: null, credentialId: `c${credentials.length + 1}`,
       name: 'Soins infirmiers I', verdict: 'valid', quarantined: false },
+    { file: `${file}/offline.json`, index: 0, outcome: 'imported', reason: null,
+      credentialId: `c${credentials.length + 2}`, name: 'Réanimation', verdict: 'valid', quarantined: false },
     { file: `${file}/old.json`, index: 0, outcome: 'invalid', reason: 'dates: expired: validUntil was 2024-06-30T00:00:00Z',
       credentialId: null, name: 'Premiers soins', verdict: 'invalid', quarantined: false },
   ];
   const fakeImport = async (name: string, onEvent: (e: ImportEvent) => void) => {
     calls.push(`import:${name}`);
     const items = importItems(name);
-    onEvent({ event: 'progress', progress: { filesDone: 1, filesTotal: 2, current: items[0]!.file, rate: 10 } });
+    onEvent({ event: 'progress', progress: { filesDone: 1, filesTotal: 3, current: items[0]!.file, rate: 10 } });
     for (const item of items) onEvent({ event: 'item', item });
-    onEvent({ event: 'progress', progress: { filesDone: 2, filesTotal: 2, current: items[1]!.file, rate: 20 } });
+    onEvent({ event: 'progress', progress: { filesDone: 3, filesTotal: 3, current: items[2]!.file, rate: 20 } });
     credentials.push({
       id: items[0]!.credentialId!, name: 'Soins infirmiers I', issuer: 'did:key:z6MkCollege', issuerName: 'Cégep de Sainte-Foy',
       description: 'Réussite du premier stage.', awarded: '2024-05-01T00:00:00Z', validUntil: null, verdict: 'valid',
-      quarantined: false, superseded: false, tags: [], alignments: ['Soins'], hasImage: false,
+      partlyChecked: false, quarantined: false, superseded: false, tags: [], alignments: ['Soins'], hasImage: false,
     });
-    return ok({ files: 2, imported: 1, duplicates: 0, superseded: 0, invalid: 1, indeterminate: 0, errors: 0, cancelled: false });
+    credentials.push({
+      id: items[1]!.credentialId!, name: 'Réanimation', issuer: 'did:key:z6MkCollege', issuerName: 'Cégep de Sainte-Foy',
+      description: null, awarded: '2024-03-01T00:00:00Z', validUntil: null, verdict: 'valid',
+      partlyChecked: true, quarantined: false, superseded: false, tags: [], alignments: [], hasImage: false,
+    });
+    return ok({ files: 3, imported: 2, duplicates: 0, superseded: 0, invalid: 1, indeterminate: 0, errors: 0, cancelled: false });
   };
   const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 
@@ -169,8 +176,10 @@ export function fakePlatform(opts: FakeOptions = {}) {
           entry,
           verifiedAt: '2026-11-27T08:05:31Z',
           checks: [
-            { id: 'proof', outcome: 'passed', reason: 'eddsa-rdfc-2022 signature verifies' },
-            { id: 'status', outcome: 'skipped', reason: 'status not checked: offline' },
+            { id: 'proof', outcome: 'passed', reason: 'eddsa-rdfc-2022 signature verifies', warning: false },
+            entry.partlyChecked
+              ? { id: 'status', outcome: 'skipped', reason: 'status not checked: offline', warning: true }
+              : { id: 'status', outcome: 'skipped', reason: 'the issuer gives no way to check revocation', warning: false },
           ],
         });
       }),

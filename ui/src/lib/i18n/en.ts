@@ -68,6 +68,7 @@ export const en = {
     issuedBy: 'Issued by',
     verdicts: {
       valid: 'Verified',
+      validPartial: 'Valid, not fully checked',
       invalid: 'Not valid',
       indeterminate: 'Could not be checked',
       error: 'Unreadable',
@@ -89,7 +90,7 @@ export const en = {
       recipient: 'Issued to you',
       holder: 'Presented by its holder',
     },
-    outcomes: { passed: 'Passed', failed: 'Failed', skipped: 'Not checked' },
+    outcomes: { passed: 'Passed', failed: 'Failed', skipped: 'Not checked', unchecked: 'Could not be checked' },
     close: 'Close',
     remove: 'Remove from the wallet',
     confirmRemove: (name: string) => `Remove “${name}” from your wallet for good?`,

@@ -72,6 +72,7 @@ export const fr: Messages = {
     issuedBy: 'Émis par',
     verdicts: {
       valid: 'Vérifié',
+      validPartial: 'Valide, vérification incomplète',
       invalid: 'Non valide',
       indeterminate: 'Vérification impossible',
       error: 'Illisible',
@@ -93,7 +94,7 @@ export const fr: Messages = {
       recipient: 'Décernée à vous',
       holder: 'Présentée par son titulaire',
     },
-    outcomes: { passed: 'Réussi', failed: 'Échoué', skipped: 'Non vérifié' },
+    outcomes: { passed: 'Réussi', failed: 'Échoué', skipped: 'Non vérifié', unchecked: 'Impossible à vérifier' },
     close: 'Fermer',
     remove: 'Retirer du portefeuille',
     confirmRemove: (name: string) => `Retirer définitivement « ${name} » de votre portefeuille?`,

@@ -85,6 +85,8 @@ export type Check_Deserialize = {
 	id: string,
 	outcome: string,
 	reason?: string | null,
+	/**  Skipped although it applies (could not run): shown as a warning. */
+	warning: boolean,
 };
 
 /**
@@ -95,6 +97,8 @@ export type Check_Serialize = {
 	id: string,
 	outcome: string,
 	reason: string | null,
+	/**  Skipped although it applies (could not run): shown as a warning. */
+	warning: boolean,
 };
 
 /**  A command failure, serialized as `{kind, message}`. */
@@ -212,6 +216,8 @@ export type PortfolioEntry_Deserialize = {
 	awarded?: string | null,
 	validUntil?: string | null,
 	verdict?: string | null,
+	/**  Some check that applies could not run: a `valid` one is not fully verified (say so, never "Verified"). */
+	partlyChecked: boolean,
 	quarantined: boolean,
 	superseded: boolean,
 	tags: string[],
@@ -230,6 +236,8 @@ export type PortfolioEntry_Serialize = {
 	awarded: string | null,
 	validUntil: string | null,
 	verdict: string | null,
+	/**  Some check that applies could not run: a `valid` one is not fully verified (say so, never "Verified"). */
+	partlyChecked: boolean,
 	quarantined: boolean,
 	superseded: boolean,
 	tags: string[],
