@@ -921,39 +921,71 @@ async fn endorsements_check(
         reports.extend(out);
     }
     let total = reports.len();
-    let valid = reports.iter().filter(|r| r.verdict == Verdict::Valid).count();
-    let tampered: Vec<String> = reports
-        .iter()
-        .filter(|r| {
-            r.checks
-                .iter()
-                .any(|c| c.id == CheckId::Proof && c.outcome == Outcome::Failed)
-        })
-        .filter_map(|r| {
-            r.credential
-                .as_ref()
-                .and_then(|c| c.id.clone())
-                .or(Some("an endorsement".into()))
-        })
-        .collect();
-    if !tampered.is_empty() {
+    let label = |r: &Report| {
+        r.credential
+            .as_ref()
+            .and_then(|c| c.id.clone())
+            .unwrap_or_else(|| "an endorsement".into())
+    };
+    let first_failed = |r: &Report| {
+        r.checks
+            .iter()
+            .find(|c| c.outcome == Outcome::Failed)
+            .map(|c| format!("{}: {}", c.id.as_str(), c.reason.as_deref().unwrap_or("")))
+            .unwrap_or_default()
+    };
+    // An endorsement is an endorser's signed statement: it holds, it does not (tampered, forged, revoked,
+    // malformed), it is authentic but no longer current (only its dates failed: it was current when made), or it
+    // could not be checked (offline, unsupported key).
+    let (mut holds, mut broken, mut dated, mut unknown) = (0, Vec::new(), Vec::new(), Vec::new());
+    for r in &reports {
+        let failed: Vec<CheckId> = r
+            .checks
+            .iter()
+            .filter(|c| c.outcome == Outcome::Failed)
+            .map(|c| c.id)
+            .collect();
+        match r.verdict {
+            Verdict::Valid => holds += 1,
+            Verdict::Invalid if failed.iter().all(|id| *id == CheckId::Dates) => dated.push(label(r)),
+            Verdict::Invalid | Verdict::Error => broken.push(format!("{} ({})", label(r), first_failed(r))),
+            Verdict::Indeterminate => unknown.push(label(r)),
+        }
+    }
+    if !broken.is_empty() {
         return Check::failed(
             CheckId::Endorsements,
             format!(
-                "{} of {total} endorsements have a proof that does not verify: {}",
-                tampered.len(),
-                tampered.join(", ")
+                "{} of {total} endorsements do not hold: {}",
+                broken.len(),
+                broken.join("; ")
             ),
         );
     }
-    if valid == total {
-        Check::passed(CheckId::Endorsements, format!("{total} endorsement(s) verified"))
-    } else {
-        Check::unchecked(
+    let dated_note = match dated.len() {
+        0 => String::new(),
+        n => format!(
+            "; {n} authentic but no longer current (their own dates): {}",
+            dated.join(", ")
+        ),
+    };
+    if !unknown.is_empty() {
+        return Check::unchecked(
             CheckId::Endorsements,
-            format!("{valid} of {total} endorsements verified; the others could not be fully checked"),
-        )
+            format!(
+                "{holds} of {total} endorsements verified; {} could not be checked: {}{dated_note}",
+                unknown.len(),
+                unknown.join(", ")
+            ),
+        );
     }
+    Check::passed(
+        CheckId::Endorsements,
+        format!(
+            "{} of {total} endorsement(s) verified{dated_note}",
+            holds + dated.len()
+        ),
+    )
 }
 
 /// `sha256$hex` or `md5$hex` identity hashes, with their salt, against the declared identities.

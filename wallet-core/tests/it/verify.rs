@@ -800,3 +800,119 @@ fn a_did_web_key_must_be_allowed_to_sign_credentials() {
         assert_eq!(reports[0].verdict, expect, "{relationship}: {reports:#?}");
     }
 }
+
+#[test]
+fn endorsements_hold_expire_do_not_hold_or_could_not_be_checked() {
+    use wallet_core::keys::SecretKey;
+    let rt = runtime();
+    let did_vm = |key: &SecretKey| {
+        let did = wallet_core::did::did_key(&key.public_key()).unwrap();
+        let vm = format!("{did}#{}", did.trim_start_matches("did:key:"));
+        (did, vm)
+    };
+    let sign = |doc: &Value, key: &SecretKey, vm: &str| {
+        let proof = wallet_core::sign::ProofOptions {
+            verification_method: vm,
+            purpose: "assertionMethod",
+            created: at("2024-01-01T00:00:00Z"),
+            challenge: None,
+            domain: None,
+        };
+        block(&rt, wallet_core::sign::data_integrity(doc, key, &proof)).unwrap()
+    };
+    let college = SecretKey::from_seed(&[31; 32]);
+    let endorser = SecretKey::from_seed(&[32; 32]);
+    let intruder = SecretKey::from_seed(&[33; 32]);
+    let (college_did, college_vm) = did_vm(&college);
+    let (endorser_did, endorser_vm) = did_vm(&endorser);
+    let (_, intruder_vm) = did_vm(&intruder);
+    let endorsement = |id: &str, issuer: &str, valid_until: Option<&str>| {
+        let mut e = json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+            "id": id, "type": ["VerifiableCredential", "EndorsementCredential"], "name": "Appui de l'Ordre",
+            "issuer": {"id": issuer, "type": ["Profile"], "name": "Ordre"}, "validFrom": "2024-01-01T00:00:00Z",
+            "credentialSubject": {"id": "urn:a", "type": ["EndorsementSubject"], "endorsementComment": "Reconnu"}
+        });
+        if let Some(u) = valid_until {
+            e["validUntil"] = json!(u);
+        }
+        e
+    };
+    let good = sign(
+        &endorsement("urn:e:good", &endorser_did, None),
+        &endorser,
+        &endorser_vm,
+    );
+    let expired = sign(
+        &endorsement("urn:e:expired", &endorser_did, Some("2024-06-01T00:00:00Z")),
+        &endorser,
+        &endorser_vm,
+    );
+    // Names the endorser as its issuer but is signed by someone else.
+    let forged = sign(
+        &endorsement("urn:e:forged", &endorser_did, None),
+        &intruder,
+        &intruder_vm,
+    );
+    let mut tampered = sign(
+        &endorsement("urn:e:tampered", &endorser_did, None),
+        &endorser,
+        &endorser_vm,
+    );
+    tampered["credentialSubject"]["endorsementComment"] = json!("Reconnu avec distinction");
+    // A did:web endorser cannot be resolved offline.
+    let web = sign(
+        &endorsement("urn:e:web", "did:web:ordre.example", None),
+        &endorser,
+        "did:web:ordre.example#k1",
+    );
+    let opts = Options::at(at("2025-01-01T00:00:00Z"));
+    let check = |endorsements: Vec<Value>| {
+        let mut c = ob3_credential("urn:uuid:endorsed", &college_did, "Badge appuyé");
+        c["endorsement"] = json!(endorsements);
+        let signed = sign(&c, &college, &college_vm);
+        let reports = block(
+            &rt,
+            verify_bytes(
+                &serde_json::to_vec(&signed).unwrap(),
+                &Net::offline(),
+                &MemoryCache::new(),
+                &opts,
+            ),
+        );
+        let r = reports[0].clone();
+        let (outcome, why) = outcome(&r, CheckId::Endorsements);
+        let warning = r
+            .checks
+            .iter()
+            .any(|c| c.id == CheckId::Endorsements && c.warning);
+        (r.verdict, outcome, warning, why)
+    };
+    let (v, o, w, why) = check(vec![good.clone()]);
+    assert_eq!((v, o, w), (Verdict::Valid, Outcome::Passed, false), "{why}");
+    // Expired: authentic, it was current when made; the credential it endorses is not the worse for it.
+    let (v, o, w, why) = check(vec![good.clone(), expired]);
+    assert_eq!((v, o, w), (Verdict::Valid, Outcome::Passed, false), "{why}");
+    assert!(
+        why.contains("2 of 2") && why.contains("no longer current") && why.contains("urn:e:expired"),
+        "{why}"
+    );
+    for (bad, name, words) in [
+        (forged, "urn:e:forged", "issuer_binding"),
+        (tampered, "urn:e:tampered", "proof"),
+    ] {
+        let (v, o, w, why) = check(vec![good.clone(), bad]);
+        assert_eq!((v, o, w), (Verdict::Invalid, Outcome::Failed, false), "{why}");
+        assert!(
+            why.contains("1 of 2 endorsements do not hold") && why.contains(name) && why.contains(words),
+            "{why}"
+        );
+    }
+    // Could not be checked: valid, but not fully verified.
+    let (v, o, w, why) = check(vec![good, web]);
+    assert_eq!((v, o, w), (Verdict::Valid, Outcome::Skipped, true), "{why}");
+    assert!(
+        why.contains("1 of 2 endorsements verified; 1 could not be checked: urn:e:web"),
+        "{why}"
+    );
+}
