@@ -579,25 +579,8 @@ const WILD_DISAGREEMENTS: &[(&str, Verdict)] = &[
         "dcc-vc-test-fixtures/statusLists/e5WK8CbZ1GjycuPombrj.json",
         Verdict::Error,
     ),
-    // An unreachable status list is a warning (the issue's verdict rule; the peer corpus's `-rich` cases say so too);
-    // the reading makes these indeterminate.
-    (
-        "dcc-vc-test-fixtures/v2_ed25519_didKey_legacy-expiredStatus-noExpiry.json",
-        Verdict::Valid,
-    ),
-    (
-        "dcc-vc-test-fixtures/v2_ed25519_didKey_legacy-missingTypeStatus-noExpiry.json",
-        Verdict::Valid,
-    ),
-    (
-        "dcc-vc-test-fixtures/v2_ed25519_didKey_legacy-notYetValidStatus-noExpiry.json",
-        Verdict::Valid,
-    ),
-    (
-        "dcc-vc-test-fixtures/v2_ed25519_didKey_legacy-tamperedStatus-noExpiry.json",
-        Verdict::Valid,
-    ),
-    // Same, and the credential lacks validFrom (an OB 3.0 credential on VC 2.0 must have it): invalid.
+    // Its status list is remote (the reading: indeterminate), but the credential lacks validFrom (an OB 3.0
+    // credential on VC 2.0 must have it; it injects `issuanceDate` through an inline context): invalid.
     (
         "dcc-vc-test-fixtures/v2_di_didKey_twoOIDF-revoked-notExpired-badSchema.json",
         Verdict::Invalid,
@@ -619,7 +602,7 @@ fn wild_corpus_every_file_gets_a_verdict_and_agrees_with_the_reading() {
     let rt = runtime();
     let opts = Options::at(at("2026-11-27T00:00:00Z"));
     let cases = manifest["cases"].as_array().unwrap();
-    let mut agree = 0;
+    let (mut agree, mut strict) = (0, 0);
     let mut problems = Vec::new();
     for case in cases {
         let file = case["file"].as_str().unwrap();
@@ -635,7 +618,16 @@ fn wild_corpus_every_file_gets_a_verdict_and_agrees_with_the_reading() {
         });
         assert_reasons(file, &reports);
         let got = overall(&reports);
-        let agrees = got.as_str() == expect || (expect == "error" && got == Verdict::Indeterminate);
+        // The reading's classes, per its manifest: `indeterminate` = "needs network: did:web, hosted OB, remote
+        // status list…". Carnet says `valid` when proof, binding and dates hold, with the check that needed the
+        // network as a warning (the issue's verdict rule, and the peer corpus's `valid`); "valid, not fully
+        // checked" is the reading's `indeterminate`. A plain `valid` must be fully verified.
+        let partly = got == Verdict::Valid && reports.iter().any(|r| !r.fully_verified());
+        let class = if partly { "indeterminate" } else { got.as_str() };
+        if got.as_str() == expect || (expect == "error" && got == Verdict::Indeterminate) {
+            strict += 1;
+        }
+        let agrees = class == expect || (expect == "error" && got == Verdict::Indeterminate);
         if agrees {
             agree += 1;
         } else {
@@ -651,7 +643,16 @@ fn wild_corpus_every_file_gets_a_verdict_and_agrees_with_the_reading() {
         cases.len(),
         "a documented disagreement now agrees: update the list"
     );
-    eprintln!("wild corpus: {agree}/{} agree with the reading", cases.len());
+    eprintln!(
+        "wild corpus: {agree}/{} agree with the reading ({strict} on the verdict alone, counting \"valid, not fully \
+         checked\" as valid)",
+        cases.len()
+    );
+    assert!(
+        agree * 10 >= cases.len() * 9,
+        "under 90 %: {agree}/{}",
+        cases.len()
+    );
 }
 
 #[test]
