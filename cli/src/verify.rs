@@ -30,6 +30,34 @@ pub struct VerifyArgs {
     /// An identity of the learner (email, URL, DID) for the recipient check; repeatable
     #[arg(long = "identity", value_name = "ID")]
     identities: Vec<String>,
+    /// Largest input read, and largest text a compressed PNG chunk may inflate to: bytes, or with KiB / MiB
+    #[arg(long, value_name = "SIZE", default_value = "5MiB", value_parser = parse_size)]
+    max_size: usize,
+}
+
+/// `5MiB`, `512KiB`, `1000000`: a size in bytes, at least 1 KiB and at most 1 GiB.
+fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let (digits, unit) = match t.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => t.split_at(i),
+        None => (t, ""),
+    };
+    let n: usize = digits
+        .parse()
+        .map_err(|_| format!("{s:?}: a number of bytes, optionally followed by KiB or MiB"))?;
+    let factor = match unit.trim() {
+        "" | "B" => 1,
+        "KiB" | "K" | "k" => 1024,
+        "MiB" | "M" => 1024 * 1024,
+        other => return Err(format!("{s:?}: unknown unit {other:?} (use KiB or MiB)")),
+    };
+    let bytes = n
+        .checked_mul(factor)
+        .ok_or_else(|| format!("{s:?} is too large"))?;
+    if !(1024..=1024 * 1024 * 1024).contains(&bytes) {
+        return Err(format!("{s:?}: give between 1KiB and 1024MiB"));
+    }
+    Ok(bytes)
 }
 
 /// One JSON line.
@@ -71,6 +99,8 @@ pub fn run(args: &VerifyArgs, json: bool) -> i32 {
     opts.challenge = args.challenge.clone();
     opts.domain = args.domain.clone();
     opts.identities = args.identities.clone();
+    opts.limits.max_input_bytes = args.max_size;
+    opts.limits.max_inflated_bytes = args.max_size;
     let net = if args.offline {
         Net::offline()
     } else {

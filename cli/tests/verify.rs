@@ -211,4 +211,26 @@ fn bad_arguments_are_usage_errors() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("RFC 3339"));
     let out = verify(&[]);
     assert_eq!(out.status.code(), Some(2));
+    for bad in ["5GB", "12", "lots", "2048MiB"] {
+        let out = verify(&["--max-size", bad, &corpus("ob3-vc2-di-eddsa-rdfc-2022.json")]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--max-size"),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn the_input_size_limit_is_configurable() {
+    // The rich credential is 6.6 KB: over a 4 KiB limit it is refused unread, naming the limit.
+    let file = corpus("ob3-vc2-di-rich.json");
+    let out = verify(&["--json", "--offline", "--now", NOW, "--max-size", "4KiB", &file]);
+    assert_eq!(out.status.code(), Some(2));
+    let l = lines(&out);
+    assert_eq!(l[0]["verdict"], "error");
+    let why = l[0]["checks"][0]["reason"].as_str().unwrap();
+    assert!(why.contains("4096"), "{why}");
+    let out = verify(&["--offline", "--now", NOW, "--max-size", "8KiB", &file]);
+    assert_eq!(out.status.code(), Some(0));
 }
