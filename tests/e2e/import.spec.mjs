@@ -63,6 +63,7 @@ describe('import a folder and see it in the portfolio', () => {
     const verdicts = [];
     for (const v of await browser.$$('[data-testid="card-verdict"]')) verdicts.push(await v.getText());
     assert.deepEqual(verdicts.sort(), ['Valid, not fully checked', 'Verified', 'Verified']);
+    await app.screenshot('en-portfolio-grid.png');
     await browser.$('[data-testid="portfolio-search"]').setValue('practicum');
     await browser.waitUntil(async () => (await browser.$$('[data-testid="credential-card"]')).length === 1, {
       timeoutMsg: 'search narrows to one',
