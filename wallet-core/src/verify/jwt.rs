@@ -6,9 +6,7 @@ use time::OffsetDateTime;
 
 use super::keys::KeyError;
 use super::proof::{self, Jws};
-use super::{
-    error_report, ob2, verify_credential, verify_embedded, Check, CheckId, Env, JwtFacts, Report, Verdict,
-};
+use super::{error_report, ob2, verify_credential, Check, CheckId, Env, JwtFacts, Report, Verdict};
 
 mod sd_jwt {
     //! Selective disclosure (SD-JWT, RFC 9901): disclosures are `[salt, name, value]` (object members) or
@@ -358,27 +356,19 @@ async fn verify_vp_jwt(
     } else if nbf.is_some() || exp.is_some() {
         checks.push(Check::passed(CheckId::Dates, "within the presentation's nbf/exp"));
     }
-    let verdict = super::verdict(&checks, &[CheckId::Proof, CheckId::Holder]);
-    let me = out.len();
-    out.push(Report {
-        index: 0,
-        container,
-        format: "vp-jwt",
-        ob_version: None,
-        kind: "presentation",
-        verdict: if vp.is_object() { verdict } else { Verdict::Error },
-        checks,
-        credential: None,
-        parent: None,
-        document: Some(payload.clone()),
-        raw: None,
-    });
-    let creds = match vp.get("verifiableCredential") {
-        Some(Value::Array(items)) => items.clone(),
-        Some(v) => vec![v.clone()],
-        None => Vec::new(),
+    let verdict = match vp.is_object() {
+        true => super::verdict(&checks, &[CheckId::Proof, CheckId::Holder]),
+        false => Verdict::Error,
     };
-    for item in &creds {
-        verify_embedded(item, container, me, env, out).await;
-    }
+    super::push_presentation(
+        "vp-jwt",
+        verdict,
+        checks,
+        &vp,
+        payload.clone(),
+        container,
+        env,
+        out,
+    )
+    .await;
 }

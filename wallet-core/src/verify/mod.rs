@@ -1112,22 +1112,49 @@ async fn verify_presentation(
             ));
         }
     }
-    let me = out.len();
     let verdict = verdict(&checks, &[CheckId::Proof, CheckId::Holder]);
+    push_presentation(
+        "vp-json-ld",
+        verdict,
+        checks,
+        &doc,
+        doc.clone(),
+        container,
+        env,
+        out,
+    )
+    .await;
+}
+
+/// Adds a presentation's report (JSON-LD or JWT), then one for each credential in its `verifiableCredential`
+/// (`vp`), each with the presentation as its parent. `document` is what the report keeps: the presentation, or the
+/// JWT's payload.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn push_presentation(
+    format: &'static str,
+    verdict: Verdict,
+    checks: Vec<Check>,
+    vp: &Value,
+    document: Value,
+    container: Option<&'static str>,
+    env: &Env<'_>,
+    out: &mut Vec<Report>,
+) {
+    let me = out.len();
     out.push(Report {
         index: 0,
         container,
-        format: "vp-json-ld",
+        format,
         ob_version: None,
         kind: "presentation",
         verdict,
         checks,
         credential: None,
         parent: None,
-        document: Some(doc.clone()),
+        document: Some(document),
         raw: None,
     });
-    let creds = match doc.get("verifiableCredential") {
+    let creds = match vp.get("verifiableCredential") {
         Some(Value::Array(items)) => items.clone(),
         Some(v) => vec![v.clone()],
         None => Vec::new(),
