@@ -9,11 +9,11 @@ use wallet_core::importer::{Event, ImportOptions, Item, ItemOutcome, Source, Sum
 use wallet_core::keys::SecretKey;
 use wallet_core::net::NetPolicy;
 use wallet_core::portfolio::Query;
-use wallet_core::sign::{self, ProofOptions};
+use wallet_core::sign;
 use wallet_core::verify::Verdict;
 use wallet_core::Wallet;
 
-use crate::support::{at, new_wallet, reopen, shared};
+use crate::support::{at, new_wallet, reopen, shared, sign_di};
 
 fn options(now: &str) -> ImportOptions {
     ImportOptions {
@@ -76,15 +76,7 @@ impl Issuer {
     }
 
     pub fn signed(&self, doc: &Value) -> Vec<u8> {
-        let opts = ProofOptions {
-            verification_method: &self.vm(),
-            purpose: "assertionMethod",
-            created: at("2024-01-01T00:00:00Z"),
-            challenge: None,
-            domain: None,
-        };
-        let signed = futures_executor::block_on(sign::data_integrity(doc, &self.key, &opts)).unwrap();
-        serde_json::to_vec_pretty(&signed).unwrap()
+        serde_json::to_vec_pretty(&sign_di(doc, &self.key, &self.vm())).unwrap()
     }
 
     pub fn jwt(&self, doc: &Value) -> Vec<u8> {

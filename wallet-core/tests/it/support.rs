@@ -1,10 +1,13 @@
-//! Helpers shared by the integration tests: wallets with cheap key derivation, and file scanning.
+//! Helpers shared by the integration tests: wallets with cheap key derivation, file scanning, test credentials
+//! and their signatures.
 
 use std::path::{Path, PathBuf};
 
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+use wallet_core::keys::SecretKey;
+use wallet_core::sign::{self, ProofOptions};
 use wallet_core::{KdfParams, NewProtection, Passphrase, Wallet};
 
 pub const PASS: &str = "correct horse battery";
@@ -81,4 +84,24 @@ pub fn ob3_credential(id: &str, issuer: &str, name: &str) -> serde_json::Value {
         "credentialSubject": {"id": "did:example:l", "type": ["AchievementSubject"], "achievement": {
             "id": "urn:a", "type": ["Achievement"], "name": name, "description": "d", "criteria": {"narrative": "n"}}}
     })
+}
+
+/// `doc` with an eddsa-rdfc-2022 proof by `key` under the verification method `vm` (assertionMethod, created
+/// 2024-01-01).
+pub fn sign_di(doc: &serde_json::Value, key: &SecretKey, vm: &str) -> serde_json::Value {
+    let opts = ProofOptions {
+        verification_method: vm,
+        purpose: "assertionMethod",
+        created: at("2024-01-01T00:00:00Z"),
+        challenge: None,
+        domain: None,
+    };
+    futures_executor::block_on(sign::data_integrity(doc, key, &opts)).unwrap()
+}
+
+/// The did:key of `key` and its verification method (`did:key:z…#z…`).
+pub fn did_key_vm(key: &SecretKey) -> (String, String) {
+    let did = wallet_core::did::did_key(&key.public_key()).unwrap();
+    let vm = format!("{did}#{}", did.trim_start_matches("did:key:"));
+    (did, vm)
 }

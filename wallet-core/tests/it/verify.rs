@@ -12,7 +12,7 @@ use wallet_core::net::{MemoryCache, Net, NetPolicy};
 use wallet_core::verify::{overall, verify_bytes, CheckId, Options, Outcome, Report, Verdict};
 
 use crate::http;
-use crate::support::{at, ob3_credential, shared};
+use crate::support::{at, did_key_vm, ob3_credential, shared, sign_di};
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
@@ -737,14 +737,7 @@ fn a_key_document_cannot_name_someone_else_as_the_issuer() {
         ),
     ] {
         let credential = ob3_credential("urn:uuid:forged", victim, "Faux diplôme");
-        let proof = wallet_core::sign::ProofOptions {
-            verification_method: &vm,
-            purpose: "assertionMethod",
-            created: at("2024-01-01T00:00:00Z"),
-            challenge: None,
-            domain: None,
-        };
-        let signed = block(&rt, wallet_core::sign::data_integrity(&credential, &key, &proof)).unwrap();
+        let signed = sign_di(&credential, &key, &vm);
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("forged.json");
         std::fs::write(&file, serde_json::to_vec(&signed).unwrap()).unwrap();
@@ -771,14 +764,7 @@ fn a_did_web_key_must_be_allowed_to_sign_credentials() {
     let vm = format!("{issuer}#k1");
     let credential = ob3_credential("urn:uuid:didweb", issuer, "Badge did:web");
     let rt = runtime();
-    let proof = wallet_core::sign::ProofOptions {
-        verification_method: &vm,
-        purpose: "assertionMethod",
-        created: at("2024-01-01T00:00:00Z"),
-        challenge: None,
-        domain: None,
-    };
-    let signed = block(&rt, wallet_core::sign::data_integrity(&credential, &key, &proof)).unwrap();
+    let signed = sign_di(&credential, &key, &vm);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("didweb.json");
     std::fs::write(&file, serde_json::to_vec(&signed).unwrap()).unwrap();
@@ -806,27 +792,12 @@ fn a_did_web_key_must_be_allowed_to_sign_credentials() {
 fn endorsements_hold_expire_do_not_hold_or_could_not_be_checked() {
     use wallet_core::keys::SecretKey;
     let rt = runtime();
-    let did_vm = |key: &SecretKey| {
-        let did = wallet_core::did::did_key(&key.public_key()).unwrap();
-        let vm = format!("{did}#{}", did.trim_start_matches("did:key:"));
-        (did, vm)
-    };
-    let sign = |doc: &Value, key: &SecretKey, vm: &str| {
-        let proof = wallet_core::sign::ProofOptions {
-            verification_method: vm,
-            purpose: "assertionMethod",
-            created: at("2024-01-01T00:00:00Z"),
-            challenge: None,
-            domain: None,
-        };
-        block(&rt, wallet_core::sign::data_integrity(doc, key, &proof)).unwrap()
-    };
     let college = SecretKey::from_seed(&[31; 32]);
     let endorser = SecretKey::from_seed(&[32; 32]);
     let intruder = SecretKey::from_seed(&[33; 32]);
-    let (college_did, college_vm) = did_vm(&college);
-    let (endorser_did, endorser_vm) = did_vm(&endorser);
-    let (_, intruder_vm) = did_vm(&intruder);
+    let (college_did, college_vm) = did_key_vm(&college);
+    let (endorser_did, endorser_vm) = did_key_vm(&endorser);
+    let (_, intruder_vm) = did_key_vm(&intruder);
     let endorsement = |id: &str, issuer: &str, valid_until: Option<&str>| {
         let mut e = json!({
             "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
@@ -839,30 +810,30 @@ fn endorsements_hold_expire_do_not_hold_or_could_not_be_checked() {
         }
         e
     };
-    let good = sign(
+    let good = sign_di(
         &endorsement("urn:e:good", &endorser_did, None),
         &endorser,
         &endorser_vm,
     );
-    let expired = sign(
+    let expired = sign_di(
         &endorsement("urn:e:expired", &endorser_did, Some("2024-06-01T00:00:00Z")),
         &endorser,
         &endorser_vm,
     );
     // Names the endorser as its issuer but is signed by someone else.
-    let forged = sign(
+    let forged = sign_di(
         &endorsement("urn:e:forged", &endorser_did, None),
         &intruder,
         &intruder_vm,
     );
-    let mut tampered = sign(
+    let mut tampered = sign_di(
         &endorsement("urn:e:tampered", &endorser_did, None),
         &endorser,
         &endorser_vm,
     );
     tampered["credentialSubject"]["endorsementComment"] = json!("Reconnu avec distinction");
     // A did:web endorser cannot be resolved offline.
-    let web = sign(
+    let web = sign_di(
         &endorsement("urn:e:web", "did:web:ordre.example", None),
         &endorser,
         "did:web:ordre.example#k1",
@@ -871,7 +842,7 @@ fn endorsements_hold_expire_do_not_hold_or_could_not_be_checked() {
     let check = |endorsements: Vec<Value>| {
         let mut c = ob3_credential("urn:uuid:endorsed", &college_did, "Badge appuyé");
         c["endorsement"] = json!(endorsements);
-        let signed = sign(&c, &college, &college_vm);
+        let signed = sign_di(&c, &college, &college_vm);
         let reports = block(
             &rt,
             verify_bytes(
