@@ -181,38 +181,14 @@ fn text_line(file: &str, r: &Report, numbered: bool) -> String {
     } else if r.kind == "presentation" {
         line.push_str(" — presentation");
     }
-    // The reason that decided the verdict: for "could not check", the required check that could not run; else
-    // the first failed check.
-    let required = |c: &&Check| {
-        c.outcome == verify::Outcome::Skipped
-            && matches!(
-                c.id,
-                verify::CheckId::Proof
-                    | verify::CheckId::IssuerBinding
-                    | verify::CheckId::Dates
-                    | verify::CheckId::Holder
-            )
-    };
-    let decisive = if r.verdict == Verdict::Indeterminate {
-        r.checks.iter().find(required)
-    } else {
-        r.checks.iter().find(|c| c.outcome == verify::Outcome::Failed)
-    };
-    if let Some(c) = decisive {
-        line.push_str(&format!(
-            " — {}: {}",
-            c.id.as_str(),
-            c.reason.as_deref().unwrap_or("")
-        ));
+    // The reason that decided the verdict; on a valid line, what could not be checked, so it never reads as fully
+    // verified.
+    if let Some(c) = r.deciding_check() {
+        line.push_str(&format!(" — {}", c.summary()));
     }
-    // Valid as far as Carnet could see: say what could not be checked, so it never reads as fully verified.
     if r.verdict == Verdict::Valid {
         for c in r.warnings() {
-            line.push_str(&format!(
-                " — warning, {}: {}",
-                c.id.as_str(),
-                c.reason.as_deref().unwrap_or("")
-            ));
+            line.push_str(&format!(" — warning, {}", c.summary()));
         }
     }
     line

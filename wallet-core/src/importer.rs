@@ -19,7 +19,7 @@ use crate::credentials::{self, CredentialMeta, StoredCredential};
 use crate::import::Limits;
 use crate::net::{Net, NetPolicy};
 use crate::store::{trees, BatchWrite, Store, StoreError};
-use crate::verify::{self, CheckId, Options, Outcome, Report, Verdict};
+use crate::verify::{self, Check, Options, Report, Verdict};
 
 /// Why an import could not run at all (bad input never ends up here: it is an item in the report).
 #[derive(Debug, thiserror::Error)]
@@ -214,26 +214,14 @@ pub(crate) struct Context {
     pub now: OffsetDateTime,
 }
 
-fn first_reason(r: &Report, outcome: Outcome) -> Option<String> {
-    r.checks
-        .iter()
-        .find(|c| {
-            c.outcome == outcome
-                && (outcome == Outcome::Failed
-                    || matches!(
-                        c.id,
-                        CheckId::Proof | CheckId::IssuerBinding | CheckId::Dates | CheckId::Holder
-                    ))
-        })
-        .map(|c| format!("{}: {}", c.id.as_str(), c.reason.clone().unwrap_or_default()))
+/// Why a report has its verdict, in one line (none for a valid one).
+fn first_reason(r: &Report) -> Option<String> {
+    r.deciding_check().map(Check::summary)
 }
 
 /// For a valid credential with checks that could not run: which, so the report never reads as fully verified.
 fn warning_reason(r: &Report) -> Option<String> {
-    let parts: Vec<String> = r
-        .warnings()
-        .map(|c| format!("{}: {}", c.id.as_str(), c.reason.clone().unwrap_or_default()))
-        .collect();
+    let parts: Vec<String> = r.warnings().map(Check::summary).collect();
     (!parts.is_empty()).then(|| format!("not fully checked — {}", parts.join("; ")))
 }
 
@@ -349,11 +337,11 @@ fn decide(
     };
     let (outcome, reason) = match r.verdict {
         Verdict::Valid => (ItemOutcome::Imported, warning_reason(r)),
-        Verdict::Invalid => (ItemOutcome::Invalid, first_reason(r, Outcome::Failed)),
-        Verdict::Indeterminate => (ItemOutcome::Indeterminate, first_reason(r, Outcome::Skipped)),
+        Verdict::Invalid => (ItemOutcome::Invalid, first_reason(r)),
+        Verdict::Indeterminate => (ItemOutcome::Indeterminate, first_reason(r)),
         Verdict::Error => {
             item.outcome = ItemOutcome::Error;
-            item.reason = first_reason(r, Outcome::Failed);
+            item.reason = first_reason(r);
             return Ok(item);
         }
     };
@@ -635,11 +623,9 @@ pub(crate) fn run(
                             .filter(|r| r.kind == "presentation" && r.verdict != Verdict::Valid)
                         {
                             let (outcome, reason) = match r.verdict {
-                                Verdict::Invalid => (ItemOutcome::Invalid, first_reason(r, Outcome::Failed)),
-                                Verdict::Indeterminate => {
-                                    (ItemOutcome::Indeterminate, first_reason(r, Outcome::Skipped))
-                                }
-                                _ => (ItemOutcome::Error, first_reason(r, Outcome::Failed)),
+                                Verdict::Invalid => (ItemOutcome::Invalid, first_reason(r)),
+                                Verdict::Indeterminate => (ItemOutcome::Indeterminate, first_reason(r)),
+                                _ => (ItemOutcome::Error, first_reason(r)),
                             };
                             pending.items.push(Item {
                                 file: v.name.clone(),
@@ -668,8 +654,7 @@ pub(crate) fn run(
                                 file: v.name.clone(),
                                 index: 0,
                                 outcome: ItemOutcome::Error,
-                                reason: first_reason(r, Outcome::Failed)
-                                    .or(Some("no credential in it".into())),
+                                reason: first_reason(r).or(Some("no credential in it".into())),
                                 credential_id: None,
                                 name: None,
                                 verdict: Some(r.verdict),

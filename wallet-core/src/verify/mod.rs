@@ -134,6 +134,11 @@ impl Check {
             ..Self::skipped(id, reason)
         }
     }
+
+    /// `id: reason`, as reports and logs quote a check.
+    pub fn summary(&self) -> String {
+        format!("{}: {}", self.id.as_str(), self.reason.as_deref().unwrap_or(""))
+    }
 }
 
 /// The verdict on one credential or presentation.
@@ -318,6 +323,22 @@ impl Report {
     /// The checks that apply but could not run (see [`Check::warning`]).
     pub fn warnings(&self) -> impl Iterator<Item = &Check> {
         self.checks.iter().filter(|c| c.warning)
+    }
+
+    /// The check that decided the verdict: for `indeterminate`, the first required check that could not run;
+    /// otherwise the first that failed (none for `valid`).
+    pub fn deciding_check(&self) -> Option<&Check> {
+        if self.verdict == Verdict::Indeterminate {
+            self.checks.iter().find(|c| {
+                c.outcome == Outcome::Skipped
+                    && matches!(
+                        c.id,
+                        CheckId::Proof | CheckId::IssuerBinding | CheckId::Dates | CheckId::Holder
+                    )
+            })
+        } else {
+            self.checks.iter().find(|c| c.outcome == Outcome::Failed)
+        }
     }
 
     /// `valid` with every check that applies run: what may be shown as "verified" without a qualifier.
@@ -927,13 +948,6 @@ async fn endorsements_check(
             .and_then(|c| c.id.clone())
             .unwrap_or_else(|| "an endorsement".into())
     };
-    let first_failed = |r: &Report| {
-        r.checks
-            .iter()
-            .find(|c| c.outcome == Outcome::Failed)
-            .map(|c| format!("{}: {}", c.id.as_str(), c.reason.as_deref().unwrap_or("")))
-            .unwrap_or_default()
-    };
     // An endorsement is an endorser's signed statement: it holds, it does not (tampered, forged, revoked,
     // malformed), it is authentic but no longer current (only its dates failed: it was current when made), or it
     // could not be checked (offline, unsupported key).
@@ -948,7 +962,11 @@ async fn endorsements_check(
         match r.verdict {
             Verdict::Valid => holds += 1,
             Verdict::Invalid if failed.iter().all(|id| *id == CheckId::Dates) => dated.push(label(r)),
-            Verdict::Invalid | Verdict::Error => broken.push(format!("{} ({})", label(r), first_failed(r))),
+            Verdict::Invalid | Verdict::Error => broken.push(format!(
+                "{} ({})",
+                label(r),
+                r.deciding_check().map(Check::summary).unwrap_or_default()
+            )),
             Verdict::Indeterminate => unknown.push(label(r)),
         }
     }
