@@ -12,6 +12,7 @@ pub mod datadir;
 pub mod did;
 pub mod import;
 pub mod importer;
+pub mod json;
 pub mod keys;
 pub mod ld;
 pub mod net;

@@ -341,6 +341,15 @@ impl Report {
         }
     }
 
+    /// The JSON says something its signed data does not: the proof does not vouch for what would be shown.
+    fn contradicted(&mut self, reason: String) {
+        match self.checks.iter_mut().find(|c| c.id == CheckId::Proof) {
+            Some(c) => *c = Check::failed(CheckId::Proof, reason),
+            None => self.checks.push(Check::failed(CheckId::Proof, reason)),
+        }
+        self.verdict = Verdict::Invalid;
+    }
+
     /// `valid` with every check that applies run: what may be shown as "verified" without a qualifier.
     pub fn fully_verified(&self) -> bool {
         self.verdict == Verdict::Valid && self.warnings().next().is_none()
@@ -416,19 +425,32 @@ pub(crate) fn verify_json<'a>(
         if has_type(&doc, "VerifiablePresentation") {
             verify_presentation(doc, container, env, out).await;
         } else if has_type(&doc, "VerifiableCredential") {
-            let report = verify_credential(&doc, container, "json-ld", None, parent, env, 0).await;
+            let mut report = verify_credential(&doc, container, "json-ld", None, parent, env, 0).await;
+            // A CLR carries full credentials: each is verified on its own, from its JSON as written; the record's
+            // signed data must hold exactly as many.
+            let inner = match report.kind {
+                "clr" => first_subject(&doc).map(embedded_credentials).unwrap_or_default(),
+                _ => Vec::new(),
+            };
+            if report.kind == "clr" {
+                let covered = report
+                    .document
+                    .as_ref()
+                    .and_then(first_subject)
+                    .map(embedded_credentials)
+                    .unwrap_or_default()
+                    .len();
+                if covered != inner.len() {
+                    report.contradicted(format!(
+                        "the JSON shows {} credential(s) in the record, but its signed data holds {covered}",
+                        inner.len()
+                    ));
+                }
+            }
             let me = out.len();
             out.push(report);
-            // A CLR carries full credentials: each is verified on its own.
-            if has_type(&doc, "ClrCredential") {
-                if let Some(Value::Array(inner)) = doc
-                    .get("credentialSubject")
-                    .and_then(|s| s.get("verifiableCredential"))
-                {
-                    for item in inner {
-                        verify_embedded(item, container, me, env, out).await;
-                    }
-                }
+            for item in &inner {
+                verify_embedded(item, container, me, env, out).await;
             }
         } else if ob2::is_assertion(&doc) {
             ob2::verify_assertion_json(doc, container, env, out).await;
@@ -542,8 +564,18 @@ pub(crate) fn first_subject(doc: &Value) -> Option<&Value> {
     }
 }
 
+/// The first string of a value that is a string or an array (a signed reading makes a property with several
+/// values, such as a name in two languages, an array).
+pub(crate) fn first_str(v: Option<&Value>) -> Option<&str> {
+    match v {
+        Some(Value::String(s)) => Some(s),
+        Some(Value::Array(items)) => items.iter().find_map(Value::as_str),
+        _ => None,
+    }
+}
+
 fn info_of(doc: &Value) -> CredentialInfo {
-    let s = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
+    let s = |v: Option<&Value>| first_str(v).map(str::to_owned);
     let subject = first_subject(doc);
     let name = s(doc.get("name")).or_else(|| {
         s(subject
@@ -555,7 +587,7 @@ fn info_of(doc: &Value) -> CredentialInfo {
         name,
         issuer: issuer_id(doc),
         issuer_name: s(doc.get("issuer").and_then(|i| i.get("name"))),
-        subject: s(subject.and_then(|x| x.get("id"))),
+        subject: id_of(subject.and_then(|x| x.get("id"))),
         valid_from: s(doc.get("validFrom")).or_else(|| s(doc.get("issuanceDate"))),
         valid_until: s(doc.get("validUntil")).or_else(|| s(doc.get("expirationDate"))),
     }
@@ -583,8 +615,13 @@ fn ob_version(doc: &Value) -> Option<String> {
 }
 
 /// Verify one credential (JSON-LD with an embedded proof, or the credential a JWT carried).
+///
+/// `raw` is the credential as written. For JSON-LD it is used for exactly three things: the signature (its
+/// canonical RDF, in safe mode), the JSON Schema (which is about the JSON as written), and finding the embedded
+/// endorsements whose own proofs are checked. Every fact a check decides on or the report shows comes from the
+/// signed data read back through Carnet's vocabulary (`ld::Signed::view`); for a JWT, from the signed payload.
 pub(crate) fn verify_credential<'a>(
-    doc: &'a Value,
+    raw: &'a Value,
     container: Option<&'static str>,
     format: &'static str,
     jwt: Option<JwtFacts>,
@@ -593,6 +630,16 @@ pub(crate) fn verify_credential<'a>(
     depth: usize,
 ) -> Pin<Box<dyn Future<Output = Report> + 'a>> {
     Box::pin(async move {
+        // The proof first: for JSON-LD it also yields the signed reading every later step uses.
+        let di = match &jwt {
+            Some(_) => None,
+            None => Some(proof::verify_data_integrity(raw, "assertionMethod", env).await),
+        };
+        let signed_view = di.as_ref().and_then(|d| d.view.clone());
+        // With the signed reading unavailable (no proof, unknown context, unsafe document) the JSON is shown as
+        // found, and the verdict cannot be valid: the proof check fails or could not run.
+        let facts: Value = signed_view.unwrap_or_else(|| raw.clone());
+        let doc = &facts;
         let kind = if has_type(doc, "ClrCredential") {
             "clr"
         } else if has_type(doc, "EndorsementCredential") {
@@ -604,7 +651,7 @@ pub(crate) fn verify_credential<'a>(
             index: 0,
             container,
             format: jwt.as_ref().map(|j| j.format).unwrap_or(format),
-            ob_version: if is_ob_type(doc) { ob_version(doc) } else { None },
+            ob_version: if is_ob_type(doc) { ob_version(raw) } else { None },
             kind,
             verdict: Verdict::Error,
             checks: Vec::new(),
@@ -615,12 +662,12 @@ pub(crate) fn verify_credential<'a>(
         };
         // format
         let mut problems = Vec::new();
-        let first_context = match doc.get("@context") {
+        let first_context = match raw.get("@context") {
             Some(Value::Array(items)) => items.first().and_then(Value::as_str),
             Some(Value::String(s)) => Some(s.as_str()),
             _ => None,
         };
-        if doc.get("@context").is_none() {
+        if raw.get("@context").is_none() {
             problems.push("no @context".to_owned());
         } else if !matches!(
             first_context,
@@ -659,10 +706,10 @@ pub(crate) fn verify_credential<'a>(
         };
         report.checks.push(Check::passed(CheckId::Format, what));
         // schema
-        report.checks.push(schema::check(doc, kind, is_ob_type(doc)));
+        report.checks.push(schema::check(raw, doc, kind, is_ob_type(doc)));
         // proof
-        let (proof_check, key) = match &jwt {
-            Some(facts) => {
+        let (proof_check, key) = match (&jwt, di) {
+            (Some(facts), _) => {
                 let check = match (&facts.proof, facts.claim_mismatch.is_empty()) {
                     (Some(c), true) => c.clone(),
                     (Some(c), false) if c.outcome == Outcome::Passed => Check::failed(
@@ -677,14 +724,14 @@ pub(crate) fn verify_credential<'a>(
                 };
                 (check, facts.key.clone())
             }
-            None => match proof::verify_data_integrity(doc, "assertionMethod", env).await {
+            (None, Some(di)) => match di.outcome {
                 ProofOutcome::Valid { key, vm, proof } => {
                     let suite = proof
                         .get("cryptosuite")
-                        .or_else(|| proof.get("type"))
                         .and_then(Value::as_str)
-                        .unwrap_or("proof")
-                        .to_owned();
+                        .map(str::to_owned)
+                        .or_else(|| types_of(&proof).into_iter().next())
+                        .unwrap_or_else(|| "proof".to_owned());
                     (
                         Check::passed(CheckId::Proof, format!("{suite} signature by {vm} verifies")),
                         Some(*key),
@@ -693,6 +740,7 @@ pub(crate) fn verify_credential<'a>(
                 ProofOutcome::Invalid(r) => (Check::failed(CheckId::Proof, r), None),
                 ProofOutcome::Unchecked(r) => (Check::unchecked(CheckId::Proof, r), None),
             },
+            (None, None) => (Check::unchecked(CheckId::Proof, "no proof checked"), None),
         };
         let proof_ok = proof_check.outcome == Outcome::Passed;
         report.checks.push(proof_check);
@@ -745,7 +793,7 @@ pub(crate) fn verify_credential<'a>(
                     ),
                 ),
             },
-            _ => match claimed_signer(doc, jwt.as_ref()) {
+            _ => match claimed_signer(raw, &issuer, jwt.as_ref()) {
                 // A self-certifying key (did:key, did:jwk) names its owner without any lookup.
                 Some(did) if did != issuer => Check::failed(
                     CheckId::IssuerBinding,
@@ -767,7 +815,7 @@ pub(crate) fn verify_credential<'a>(
         });
         // endorsements (only for a credential whose own proof holds: no fetches on behalf of forged data)
         report.checks.push(if proof_ok {
-            endorsements_check(doc, container, env, depth).await
+            endorsements_check(raw, doc, container, env, depth).await
         } else {
             Check::skipped(CheckId::Endorsements, "not checked: the proof did not verify")
         });
@@ -796,10 +844,10 @@ pub(crate) fn verify_credential<'a>(
 
 /// When every proof names a self-certifying key (did:key, did:jwk) of one DID that provably is not `issuer`'s:
 /// that DID. `None` when any proof could be the issuer's.
-fn claimed_signer(doc: &Value, jwt: Option<&JwtFacts>) -> Option<String> {
+fn claimed_signer(raw: &Value, issuer: &str, jwt: Option<&JwtFacts>) -> Option<String> {
     let vms: Vec<String> = match jwt {
         Some(j) => vec![j.kid.clone()?],
-        None => proof::proofs_of(doc)
+        None => proof::proofs_of(raw)
             .iter()
             .map(|p| {
                 p.get("verificationMethod")
@@ -809,7 +857,6 @@ fn claimed_signer(doc: &Value, jwt: Option<&JwtFacts>) -> Option<String> {
             })
             .collect(),
     };
-    let issuer = issuer_id(doc).unwrap_or_default();
     let mut signer = None;
     for vm in vms {
         let did = vm.split('#').next().unwrap_or("").to_owned();
@@ -893,27 +940,91 @@ fn dates_check(doc: &Value, jwt: Option<&JwtFacts>, now: OffsetDateTime) -> Chec
 /// At most this many endorsements are verified for one credential.
 const MAX_ENDORSEMENTS: usize = 32;
 
+/// The endorsements a credential carries anywhere in it (at the credential, its achievement, its issuer, a
+/// creator…): EndorsementCredential objects (each with its own proof) and compact JWTs under `endorsementJwt`.
+/// An endorsement's own insides are its business (checked when it is).
+fn endorsements_in(doc: &Value) -> (Vec<Value>, Vec<String>) {
+    fn walk(v: &Value, found: &mut Vec<Value>, jwts: &mut Vec<String>, depth: usize) {
+        if depth > 64 {
+            return;
+        }
+        match v {
+            Value::Object(map) => {
+                for (k, child) in map {
+                    match k.as_str() {
+                        "@context" | "proof" => {}
+                        "endorsementJwt" => match child {
+                            Value::Array(items) => {
+                                jwts.extend(items.iter().filter_map(|v| v.as_str().map(str::to_owned)))
+                            }
+                            Value::String(one) => jwts.push(one.clone()),
+                            _ => {}
+                        },
+                        _ if has_type(child, "EndorsementCredential") => found.push(child.clone()),
+                        _ => match child {
+                            Value::Array(items) => {
+                                for item in items {
+                                    if has_type(item, "EndorsementCredential") {
+                                        found.push(item.clone());
+                                    } else {
+                                        walk(item, found, jwts, depth + 1);
+                                    }
+                                }
+                            }
+                            other => walk(other, found, jwts, depth + 1),
+                        },
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| walk(i, found, jwts, depth + 1)),
+            _ => {}
+        }
+    }
+    let (mut found, mut jwts) = (Vec::new(), Vec::new());
+    walk(doc, &mut found, &mut jwts, 0);
+    (found, jwts)
+}
+
+/// What identifies a set of endorsements, to compare the written ones with the signed ones: their ids (sorted,
+/// without repeats: the signed reading shows a node once per place it is referenced) and their JWTs.
+fn endorsement_keys(found: &[Value], jwts: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut ids: Vec<String> = found
+        .iter()
+        .map(|e| e.get("id").and_then(Value::as_str).unwrap_or("").to_owned())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let mut jwts = jwts.to_vec();
+    jwts.sort();
+    jwts.dedup();
+    (ids, jwts)
+}
+
+/// `raw` is the credential as written (each endorsement's own proof is checked on its own JSON); `signed` its
+/// signed reading, which must hold the same endorsements: none hidden under another key, none added.
 async fn endorsements_check(
-    doc: &Value,
+    raw: &Value,
+    signed: &Value,
     container: Option<&'static str>,
     env: &Env<'_>,
     depth: usize,
 ) -> Check {
-    let mut found: Vec<Value> = Vec::new();
-    let mut jwts: Vec<String> = Vec::new();
-    let mut collect = |holder: Option<&Value>| {
-        let Some(h) = holder else { return };
-        if let Some(Value::Array(items)) = h.get("endorsement") {
-            found.extend(items.iter().cloned());
-        }
-        if let Some(Value::Array(items)) = h.get("endorsementJwt") {
-            jwts.extend(items.iter().filter_map(|v| v.as_str().map(str::to_owned)));
-        }
-    };
-    collect(Some(doc));
-    let subject = first_subject(doc);
-    collect(subject.and_then(|s| s.get("achievement")));
-    collect(doc.get("issuer"));
+    let (found, jwts) = endorsements_in(raw);
+    let (signed_found, signed_jwts) = endorsements_in(signed);
+    let (written, covered) = (
+        endorsement_keys(&found, &jwts),
+        endorsement_keys(&signed_found, &signed_jwts),
+    );
+    if written != covered {
+        return Check::failed(
+            CheckId::Endorsements,
+            format!(
+                "the endorsements the JSON shows ({}) are not the ones its signed data holds ({})",
+                written.0.len() + written.1.len(),
+                covered.0.len() + covered.1.len()
+            ),
+        );
+    }
     if found.is_empty() && jwts.is_empty() {
         return Check::skipped(CheckId::Endorsements, "no endorsements");
     }
@@ -1031,11 +1142,20 @@ fn recipient_check(doc: &Value, identities: &[String]) -> Check {
             return Check::passed(CheckId::Recipient, format!("issued to {id}"));
         }
     }
-    if let Some(Value::Array(ids)) = subject.get("identifier") {
-        for ident in ids {
-            let hashed = ident.get("hashed").and_then(Value::as_bool).unwrap_or(false);
-            let value = ident.get("identityHash").and_then(Value::as_str).unwrap_or("");
-            let salt = ident.get("salt").and_then(Value::as_str).unwrap_or("");
+    let idents: Vec<&Value> = match subject.get("identifier") {
+        Some(Value::Array(ids)) => ids.iter().collect(),
+        Some(one @ Value::Object(_)) => vec![one],
+        _ => Vec::new(),
+    };
+    {
+        for ident in idents {
+            let hashed = match ident.get("hashed") {
+                Some(Value::Bool(b)) => *b,
+                Some(Value::String(s)) => s == "true",
+                _ => false,
+            };
+            let value = first_str(ident.get("identityHash")).unwrap_or("");
+            let salt = first_str(ident.get("salt")).unwrap_or("");
             let ok = if hashed {
                 identity_matches(value, salt, identities)
             } else {
@@ -1063,15 +1183,20 @@ async fn verify_presentation(
     out: &mut Vec<Report>,
 ) {
     let mut checks = vec![Check::passed(CheckId::Format, "a verifiable presentation")];
-    let outcome = proof::verify_data_integrity(&doc, "authentication", env).await;
-    let holder = doc.get("holder").and_then(|h| {
-        h.as_str()
-            .map(str::to_owned)
-            .or_else(|| h.get("id")?.as_str().map(str::to_owned))
-    });
-    match outcome {
+    let di = proof::verify_data_integrity(&doc, "authentication", env).await;
+    // The holder and the list of credentials as signed, when the presentation could be read in safe mode.
+    let signed = di.view.unwrap_or_else(|| doc.clone());
+    let holder = id_of(signed.get("holder"));
+    match di.outcome {
         ProofOutcome::Valid { key, vm, proof } => {
             let mut problems = Vec::new();
+            let written = embedded_credentials(&doc).len();
+            let covered = embedded_credentials(&signed).len();
+            if written != covered {
+                problems.push(format!(
+                    "the JSON shows {written} credential(s), but the signed presentation holds {covered}"
+                ));
+            }
             if let Some(c) = &env.opts.challenge {
                 if proof.get("challenge").and_then(Value::as_str) != Some(c) {
                     problems.push(format!("the challenge is not \"{c}\""));
@@ -1131,17 +1256,7 @@ async fn verify_presentation(
         }
     }
     let verdict = verdict(&checks, &[CheckId::Proof, CheckId::Holder]);
-    push_presentation(
-        "vp-json-ld",
-        verdict,
-        checks,
-        &doc,
-        doc.clone(),
-        container,
-        env,
-        out,
-    )
-    .await;
+    push_presentation("vp-json-ld", verdict, checks, &doc, signed, container, env, out).await;
 }
 
 /// Adds a presentation's report (JSON-LD or JWT), then one for each credential in its `verifiableCredential`
@@ -1172,13 +1287,17 @@ pub(crate) async fn push_presentation(
         document: Some(document),
         raw: None,
     });
-    let creds = match vp.get("verifiableCredential") {
+    for item in &embedded_credentials(vp) {
+        verify_embedded(item, container, me, env, out).await;
+    }
+}
+
+/// A presentation's `verifiableCredential` entries (one or an array).
+fn embedded_credentials(vp: &Value) -> Vec<Value> {
+    match vp.get("verifiableCredential") {
         Some(Value::Array(items)) => items.clone(),
         Some(v) => vec![v.clone()],
         None => Vec::new(),
-    };
-    for item in &creds {
-        verify_embedded(item, container, me, env, out).await;
     }
 }
 

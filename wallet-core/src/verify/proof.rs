@@ -18,12 +18,22 @@ pub enum ProofOutcome {
     Valid {
         key: Box<ResolvedKey>,
         vm: String,
+        /// The proof as signed: its configuration read back from its canonical data (see `ld::Signed::view`),
+        /// so `challenge`, `domain`, `created`, `expires` are what the signature covers.
         proof: Value,
     },
-    /// The proof is wrong (bad signature, malformed proof, key mismatch).
+    /// The proof is wrong (bad signature, malformed proof, key mismatch, unsigned data in the document).
     Invalid(String),
     /// The proof could not be checked (unknown context, unsupported suite, key not resolvable).
     Unchecked(String),
+}
+
+/// A Data Integrity verification: the outcome, and the document as signed (its safe-mode reading, see
+/// `ld::Signed::view`) whenever it could be read, whatever the signature's fate.
+#[derive(Debug, Clone)]
+pub struct DiVerification {
+    pub outcome: ProofOutcome,
+    pub view: Option<Value>,
 }
 
 /// The proofs of a document (object or array), in order.
@@ -35,30 +45,53 @@ pub fn proofs_of(doc: &Value) -> Vec<Value> {
     }
 }
 
+/// What reading a document in safe mode means for its proof.
+fn unreadable(e: ld::LdError) -> ProofOutcome {
+    match e {
+        ld::LdError::UnknownContext(url) => ProofOutcome::Unchecked(format!(
+            "unknown context URL {url}: Carnet cannot read this credential's terms"
+        )),
+        ld::LdError::Bundled(e) => ProofOutcome::Unchecked(e),
+        ld::LdError::Unsupported(e) => {
+            ProofOutcome::Unchecked(format!("the signed data cannot be processed: {e}"))
+        }
+        e @ ld::LdError::Unsafe(_) => ProofOutcome::Invalid(e.to_string()),
+        e => ProofOutcome::Invalid(format!("the signed data cannot be read: {e}")),
+    }
+}
+
 /// Check every proof; the first valid one wins. With none valid: invalid if any proof was wrong, else unchecked.
-pub async fn verify_data_integrity(doc: &Value, purpose: &str, env: &Env<'_>) -> ProofOutcome {
+pub async fn verify_data_integrity(doc: &Value, purpose: &str, env: &Env<'_>) -> DiVerification {
     let proofs = proofs_of(doc);
     if proofs.is_empty() {
-        return ProofOutcome::Invalid("the credential has no proof (it is not signed)".into());
+        return DiVerification {
+            outcome: ProofOutcome::Invalid("the credential has no proof (it is not signed)".into()),
+            view: None,
+        };
     }
     let mut unsecured = doc.clone();
     if let Some(map) = unsecured.as_object_mut() {
         map.remove("proof");
     }
+    // The document is read once, in safe mode, before any key is fetched: what it holds beyond its signed data
+    // fails every proof.
+    let signed = ld::read(&unsecured).await;
+    let view = signed.as_ref().ok().map(|s| s.view.clone());
     let mut invalid = Vec::new();
     let mut unchecked = Vec::new();
     for proof in proofs {
-        match verify_one(&unsecured, &proof, purpose, env).await {
-            v @ ProofOutcome::Valid { .. } => return v,
+        match verify_one(&unsecured, signed.as_ref(), &proof, purpose, env).await {
+            v @ ProofOutcome::Valid { .. } => return DiVerification { outcome: v, view },
             ProofOutcome::Invalid(r) => invalid.push(r),
             ProofOutcome::Unchecked(r) => unchecked.push(r),
         }
     }
-    if !invalid.is_empty() {
+    let outcome = if !invalid.is_empty() {
         ProofOutcome::Invalid(invalid.join("; "))
     } else {
         ProofOutcome::Unchecked(unchecked.join("; "))
-    }
+    };
+    DiVerification { outcome, view }
 }
 
 enum Suite {
@@ -68,7 +101,52 @@ enum Suite {
     DetachedJws,
 }
 
-async fn verify_one(unsecured: &Value, proof: &Value, purpose: &str, env: &Env<'_>) -> ProofOutcome {
+/// Allowed clock difference when judging a proof's `created` against now.
+const CLOCK_SKEW: time::Duration = time::Duration::minutes(5);
+
+/// The proof's own dates, as signed: `created` must be a date not in the future, `expires` not passed.
+fn proof_dates(signed: &Value, now: time::OffsetDateTime) -> Result<(), String> {
+    let date = |name: &str| -> Result<Option<time::OffsetDateTime>, String> {
+        match signed.get(name) {
+            None => Ok(None),
+            Some(Value::String(s)) => super::parse_date(s)
+                .map(Some)
+                .ok_or_else(|| format!("the proof's {name} \"{s}\" is not a date")),
+            Some(other) => Err(format!("the proof's {name} {other} is not a date")),
+        }
+    };
+    if let Some(created) = date("created")? {
+        if created > now + CLOCK_SKEW {
+            return Err(format!(
+                "the proof says it was created on {}, which is in the future",
+                super::fmt_date(created)
+            ));
+        }
+    }
+    if let Some(expires) = date("expires")? {
+        if now > expires {
+            return Err(format!("the proof expired on {}", super::fmt_date(expires)));
+        }
+    }
+    Ok(())
+}
+
+/// The id of a linked value read from a signed view (`{"id": …}` or a plain string).
+fn linked_id(v: Option<&Value>) -> Option<&str> {
+    match v {
+        Some(Value::String(s)) => Some(s),
+        Some(o) => o.get("id").and_then(Value::as_str),
+        None => None,
+    }
+}
+
+async fn verify_one(
+    unsecured: &Value,
+    signed: Result<&ld::Signed, &ld::LdError>,
+    proof: &Value,
+    purpose: &str,
+    env: &Env<'_>,
+) -> ProofOutcome {
     let ptype = proof.get("type").and_then(Value::as_str).unwrap_or("");
     let cryptosuite = proof.get("cryptosuite").and_then(Value::as_str);
     let suite = match (ptype, cryptosuite) {
@@ -90,10 +168,9 @@ async fn verify_one(unsecured: &Value, proof: &Value, purpose: &str, env: &Env<'
             "the proof's purpose is \"{proof_purpose}\", expected \"{purpose}\""
         ));
     }
-    let key = match keys::resolve(vm, purpose, env).await {
-        Ok(k) => k,
-        Err(KeyError::Unresolvable(r)) => return ProofOutcome::Unchecked(format!("key {vm}: {r}")),
-        Err(KeyError::Invalid(r)) => return ProofOutcome::Invalid(format!("key {vm}: {r}")),
+    let doc = match signed {
+        Ok(s) => s,
+        Err(e) => return unreadable(e.clone()),
     };
     let mut config = proof.clone();
     if let Some(map) = config.as_object_mut() {
@@ -103,19 +180,35 @@ async fn verify_one(unsecured: &Value, proof: &Value, purpose: &str, env: &Env<'
             map.insert("@context".into(), ctx.clone());
         }
     }
-    let hash = match hash_data(unsecured, &config).await {
-        Ok(h) => h,
-        Err(ld::LdError::UnknownContext(url)) => {
-            return ProofOutcome::Unchecked(format!(
-                "unknown context URL {url}: Carnet cannot read this credential's terms"
-            ))
+    let config = match ld::read(&config).await {
+        Ok(c) => c,
+        Err(e) => {
+            return match unreadable(e) {
+                ProofOutcome::Invalid(r) => ProofOutcome::Invalid(format!("the proof: {r}")),
+                other => other,
+            }
         }
-        Err(ld::LdError::Bundled(e)) => return ProofOutcome::Unchecked(e),
-        Err(ld::LdError::Unsupported(e)) => {
-            return ProofOutcome::Unchecked(format!("the signed data cannot be processed: {e}"))
-        }
-        Err(e) => return ProofOutcome::Invalid(format!("the signed data cannot be read: {e}")),
     };
+    // What the proof says, as signed: its JSON must say the same (a proof is read like a credential).
+    let signed_vm = linked_id(config.view.get("verificationMethod"));
+    let signed_purpose = linked_id(config.view.get("proofPurpose"));
+    if signed_vm != Some(vm) {
+        return ProofOutcome::Invalid(format!(
+            "the proof's verificationMethod {vm} is not the one its signature covers"
+        ));
+    }
+    if signed_purpose.map(|iri| ld::term_of(iri).unwrap_or(iri)) != Some(purpose) {
+        return ProofOutcome::Invalid(format!("the proof's signed purpose is not \"{purpose}\""));
+    }
+    if let Err(r) = proof_dates(&config.view, env.opts.now) {
+        return ProofOutcome::Invalid(r);
+    }
+    let key = match keys::resolve(vm, purpose, env).await {
+        Ok(k) => k,
+        Err(KeyError::Unresolvable(r)) => return ProofOutcome::Unchecked(format!("key {vm}: {r}")),
+        Err(KeyError::Invalid(r)) => return ProofOutcome::Invalid(format!("key {vm}: {r}")),
+    };
+    let hash = hash_lines(&config.nquads, &doc.nquads);
     let result = match suite {
         Suite::MultibaseEd25519 => {
             let Some(value) = proof.get("proofValue").and_then(Value::as_str) else {
@@ -148,19 +241,23 @@ async fn verify_one(unsecured: &Value, proof: &Value, purpose: &str, env: &Env<'
         Ok(()) => ProofOutcome::Valid {
             key: Box::new(key),
             vm: vm.to_owned(),
-            proof: proof.clone(),
+            proof: config.view,
         },
         Err(r) => ProofOutcome::Invalid(r),
     }
+}
+
+fn hash_lines(config: &[String], doc: &[String]) -> Vec<u8> {
+    let mut out = Sha256::digest(config.concat().as_bytes()).to_vec();
+    out.extend_from_slice(&Sha256::digest(doc.concat().as_bytes()));
+    out
 }
 
 /// sha256(canonical proof configuration) ‖ sha256(canonical document).
 pub async fn hash_data(unsecured: &Value, config: &Value) -> Result<Vec<u8>, ld::LdError> {
     let doc = ld::canonical_nquads(unsecured).await?;
     let conf = ld::canonical_nquads(config).await?;
-    let mut out = Sha256::digest(conf.concat().as_bytes()).to_vec();
-    out.extend_from_slice(&Sha256::digest(doc.concat().as_bytes()));
-    Ok(out)
+    Ok(hash_lines(&conf, &doc))
 }
 
 /// Verify `sig` over `data` with `key`; a readable reason on failure.

@@ -38,7 +38,9 @@ fn compiled() -> &'static Compiled {
     })
 }
 
-pub(crate) fn check(doc: &Value, kind: &str, is_ob: bool) -> Check {
+/// `raw` is the credential as written (a JSON Schema is about the JSON); `doc` its signed reading, from which the
+/// schemas asked for and the required fields are read.
+pub(crate) fn check(raw: &Value, doc: &Value, kind: &str, is_ob: bool) -> Check {
     let requested: Vec<&str> = match doc.get("credentialSchema") {
         Some(Value::Array(items)) => items
             .iter()
@@ -53,7 +55,7 @@ pub(crate) fn check(doc: &Value, kind: &str, is_ob: bool) -> Check {
         match compiled().iter().find(|(sid, _)| sid == id) {
             Some((_, Ok(validator))) => {
                 let errors: Vec<String> = validator
-                    .iter_errors(doc)
+                    .iter_errors(raw)
                     .take(3)
                     .map(|e| {
                         let path = e.instance_path().to_string();
@@ -99,13 +101,10 @@ pub(crate) fn check(doc: &Value, kind: &str, is_ob: bool) -> Check {
     let achievement_name = subject
         .and_then(|s| s.get("achievement"))
         .and_then(|a| a.get("name"));
-    if doc.get("name").and_then(Value::as_str).is_none()
-        && achievement_name.is_none()
-        && kind != "endorsement"
-    {
+    if super::first_str(doc.get("name")).is_none() && achievement_name.is_none() && kind != "endorsement" {
         missing.push("name");
     }
-    let vc2 = match doc.get("@context") {
+    let vc2 = match raw.get("@context") {
         Some(Value::Array(items)) => {
             items.first().and_then(Value::as_str) == Some("https://www.w3.org/ns/credentials/v2")
         }

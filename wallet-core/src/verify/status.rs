@@ -77,7 +77,7 @@ async fn fetch(url: &str, env: &Env<'_>) -> Result<(Value, Option<String>), Find
 }
 
 async fn bitstring(doc: &Value, e: &Value, list_type: &str, env: &Env<'_>) -> Finding {
-    let Some(url) = e.get("statusListCredential").and_then(Value::as_str) else {
+    let Some(url) = super::id_of(e.get("statusListCredential")) else {
         return Finding::Untrusted("the status entry names no statusListCredential".into());
     };
     let index = match e.get("statusListIndex") {
@@ -101,15 +101,18 @@ async fn bitstring(doc: &Value, e: &Value, list_type: &str, env: &Env<'_>) -> Fi
     if size != 1 {
         return Finding::Unchecked(format!("status entries of {size} bits are not supported"));
     }
-    let (list, as_of) = match fetch(url, env).await {
+    let url = url.as_str();
+    let (written, as_of) = match fetch(url, env).await {
         Ok(v) => v,
         Err(f) => return f,
     };
+    // Trust the list only if its issuer signed it and it is current; read it as signed.
+    let di = proof::verify_data_integrity(&written, "assertionMethod", env).await;
+    let list = di.view.unwrap_or(written);
     if !super::types_of(&list).iter().any(|t| t == list_type) {
         return Finding::Untrusted(format!("the status list {url} is not a {list_type}"));
     }
-    // Trust the list only if its issuer signed it and it is current.
-    match proof::verify_data_integrity(&list, "assertionMethod", env).await {
+    match di.outcome {
         ProofOutcome::Valid { key, .. } => {
             let list_issuer = super::issuer_id(&list);
             if key.controller.is_some() && key.controller != list_issuer {
@@ -146,7 +149,7 @@ async fn bitstring(doc: &Value, e: &Value, list_type: &str, env: &Env<'_>) -> Fi
         ("expirationDate", true),
         ("validFrom", false),
     ] {
-        if let Some(t) = list.get(field).and_then(Value::as_str).and_then(parse_date) {
+        if let Some(t) = super::first_str(list.get(field)).and_then(parse_date) {
             if past && now > t && as_of.is_some() {
                 // Offline, the cached copy has expired: the issuer has probably published a newer one.
                 return Finding::Unchecked(format!(
@@ -166,16 +169,14 @@ async fn bitstring(doc: &Value, e: &Value, list_type: &str, env: &Env<'_>) -> Fi
         }
     }
     let subject = super::first_subject(&list);
-    let list_purpose = subject
-        .and_then(|s| s.get("statusPurpose"))
-        .and_then(Value::as_str);
+    let list_purpose = super::first_str(subject.and_then(|s| s.get("statusPurpose")));
     if list_purpose.is_some_and(|p| p != purpose) {
         return Finding::Untrusted(format!(
             "the status list {url} is for {}, not {purpose}",
             list_purpose.unwrap_or("")
         ));
     }
-    let Some(encoded) = subject.and_then(|s| s.get("encodedList")).and_then(Value::as_str) else {
+    let Some(encoded) = super::first_str(subject.and_then(|s| s.get("encodedList"))) else {
         return Finding::Untrusted(format!("the status list {url} has no encodedList"));
     };
     let bits = match decode_list(encoded) {
@@ -218,9 +219,10 @@ pub(crate) fn decode_list(encoded: &str) -> Result<Vec<u8>, String> {
 }
 
 async fn revocation_list(doc: &Value, e: &Value, env: &Env<'_>) -> Finding {
-    let Some(url) = e.get("id").and_then(Value::as_str) else {
+    let Some(url) = super::id_of(e.get("id")) else {
         return Finding::Untrusted("the revocation list entry has no id".into());
     };
+    let url = url.as_str();
     let (list, as_of) = match fetch(url, env).await {
         Ok(v) => v,
         Err(f) => return f,

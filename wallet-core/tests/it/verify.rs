@@ -593,6 +593,13 @@ const WILD_DISAGREEMENTS: &[(&str, Verdict)] = &[
     // The presentation is fine, but the credential inside says issuer did:example:123 while its JWT's iss is a
     // did:key (the reading calls the same credential alone, openbadgecredential_sample.signed.json, invalid).
     ("waltid-identity/openbadge_vc_type.jwt", Verdict::Invalid),
+    // Its key is a did:web (the reading: indeterminate), but no key could make it valid: it uses `displayType`, a
+    // term none of its contexts define, so JSON-LD safe mode refuses it before any key is fetched (Digital
+    // Bazaar's verifier in safe mode fails it too); it has also expired.
+    (
+        "learningeconomy-learncard/boost-ed25519signature2020-didweb-network-learncard.json",
+        Verdict::Invalid,
+    ),
 ];
 
 #[test]

@@ -1,5 +1,6 @@
-//! JSON-LD to canonical RDF (RDFC-1.0 / URDNA2015 N-Quads) over the bundled contexts only: the input of every
-//! Data Integrity proof. A context that is not bundled is named and refused before any expansion starts.
+//! JSON-LD to canonical RDF (RDFC-1.0 / URDNA2015 N-Quads) over the bundled contexts only — the input of every
+//! Data Integrity proof — in safe mode, and the reading of a document's facts from that same signed data
+//! ([`Signed::view`]). A context that is not bundled is named and refused before any expansion starts.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -7,10 +8,13 @@ use std::sync::OnceLock;
 use ssi::json_ld::json_ld::rdf_types::generator;
 use ssi::json_ld::json_ld::RdfQuads;
 use ssi::json_ld::syntax::Parse;
-use ssi::json_ld::{CompactJsonLd, ContextLoader, Expandable};
+use ssi::json_ld::ContextLoader;
 use ssi::rdf::LdEnvironment;
 
 use crate::contexts;
+
+mod safe;
+pub(crate) mod vocab;
 
 /// Why a document could not be turned into canonical N-Quads.
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
@@ -22,9 +26,13 @@ pub enum LdError {
     /// `@context` is missing or not made of URLs and objects.
     #[error("the JSON-LD context is missing or malformed: {0}")]
     BadContext(String),
-    /// Expansion failed, e.g. a term the contexts do not define (strict, "safe mode" expansion).
+    /// Expansion failed (a malformed context or JSON-LD construct).
     #[error("JSON-LD expansion failed: {0}")]
     Expansion(String),
+    /// Safe mode: the document holds something its canonical RDF, hence its signature, would not carry (a key
+    /// that is not a defined term, a relative IRI, a value JSON-LD drops, an expansion warning).
+    #[error("the document contains data the signature does not cover: {0}")]
+    Unsafe(String),
     /// The expanded document could not be turned into RDF.
     #[error("RDF conversion failed: {0}")]
     Rdf(String),
@@ -126,8 +134,56 @@ fn bad_percent_escape(doc: &serde_json::Value) -> Option<String> {
     }
 }
 
+/// A JSON-LD document read in safe mode: the canonical RDF a proof signs, and Carnet's reading of exactly that.
+#[derive(Debug, Clone)]
+pub struct Signed {
+    /// The canonical N-Quads lines (each ending with `\n`, sorted).
+    pub nquads: Vec<String>,
+    /// The document as Carnet reads it: its expanded (signed) form named through Carnet's reading vocabulary
+    /// (`vocab`), never the keys the JSON happened to use. Every fact a check uses or the portfolio shows about a
+    /// JSON-LD credential comes from here.
+    pub view: serde_json::Value,
+}
+
+/// The short name Carnet's reading vocabulary gives an IRI used as a property or a vocabulary term
+/// (`https://w3id.org/security#authenticationMethod` → `authentication`).
+pub fn term_of(iri: &str) -> Option<&'static str> {
+    vocab::vocab().property(iri)
+}
+
 /// The canonical N-Quads lines (each ending with `\n`, sorted) of a JSON-LD document.
 pub async fn canonical_nquads(doc: &serde_json::Value) -> Result<Vec<String>, LdError> {
+    read(doc).await.map(|s| s.nquads)
+}
+
+/// Collects the expansion's warnings: in safe mode each one is a reason to refuse the document.
+#[derive(Default)]
+struct Warnings(Vec<String>);
+
+impl<N> ssi::json_ld::json_ld::warning::Handler<N, ssi::json_ld::json_ld::expansion::Warning<N::BlankId>>
+    for Warnings
+where
+    N: ssi::json_ld::json_ld::rdf_types::Vocabulary,
+    N::BlankId: std::fmt::Display,
+{
+    fn handle(&mut self, _: &N, warning: ssi::json_ld::json_ld::expansion::Warning<N::BlankId>) {
+        use ssi::json_ld::json_ld::expansion::Warning;
+        match warning {
+            // json-ld 0.21 also raises this while probing keys for `@type` aliases, on perfectly good documents;
+            // a malformed IRI that matters is found by the audit of the expanded form (`safe::check_expanded`).
+            Warning::MalformedIri(_) => {}
+            w => self.0.push(w.to_string()),
+        }
+    }
+}
+
+/// Read a JSON-LD document in safe mode: refuse (`LdError::Unsafe`) anything the canonical RDF would not carry,
+/// then canonicalize it and read its facts back from the expanded form.
+pub async fn read(doc: &serde_json::Value) -> Result<Signed, LdError> {
+    use ssi::json_ld::json_ld::expansion::{Action, Expand, Options, Policy};
+    use ssi::json_ld::json_ld::syntax::IntoJsonWithContext;
+    use ssi::json_ld::syntax::Print;
+
     if doc.get("@context").is_none() {
         return Err(LdError::BadContext("no @context".into()));
     }
@@ -139,32 +195,86 @@ pub async fn canonical_nquads(doc: &serde_json::Value) -> Result<Vec<String>, Ld
             "a percent-escape in \"{s}\" is not UTF-8"
         )));
     }
+    safe::check_written(doc).map_err(LdError::Unsafe)?;
     let text = serde_json::to_string(doc).map_err(|e| LdError::BadContext(e.to_string()))?;
     let (value, _) =
         ssi::json_ld::syntax::Value::parse_str(&text).map_err(|e| LdError::BadContext(e.to_string()))?;
     let loader = loader()?;
     let mut env = LdEnvironment::default();
-    let mut expanded = CompactJsonLd(value)
-        .expand_with(&mut env, loader)
+    let mut warnings = Warnings::default();
+    let mut expanded = value
+        .expand_full(
+            &mut env.vocabulary,
+            Default::default(),
+            None,
+            loader,
+            Options {
+                // Strict: a term the contexts do not define is an error, not a silently dropped key.
+                policy: Policy {
+                    invalid: Action::Reject,
+                    allow_undefined: false,
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+            &mut warnings,
+        )
         .await
-        .map_err(|e| LdError::Expansion(e.to_string()))?;
+        .map_err(|e| match e {
+            ssi::json_ld::json_ld::expansion::Error::KeyExpansionFailed(key) => {
+                LdError::Unsafe(format!("the key \"{key}\" is not a term its contexts define"))
+            }
+            other => LdError::Expansion(other.to_string()),
+        })?;
+    if let Some(w) = warnings.0.first() {
+        return Err(LdError::Unsafe(format!("JSON-LD expansion warns: {w}")));
+    }
+    // The expanded form, as JSON: audited, then read through Carnet's vocabulary.
+    let objects: Vec<serde_json::Value> = expanded
+        .iter()
+        .map(|o| {
+            let json = o.clone().into_json_with(&env.vocabulary);
+            serde_json::from_str(&json.compact_print().to_string()).unwrap_or(serde_json::Value::Null)
+        })
+        .collect();
+    let objects = serde_json::Value::Array(objects);
+    safe::check_expanded(&objects).map_err(LdError::Unsafe)?;
+    let mut read = match &objects {
+        serde_json::Value::Array(nodes) => vocab::read_document(nodes),
+        _ => Vec::new(),
+    };
+    let view = match read.len() {
+        1 => read.remove(0),
+        0 => return Err(LdError::Unsafe("the document expands to nothing".into())),
+        n => {
+            return Err(LdError::Unsafe(format!(
+                "the document holds {n} separate top-level objects instead of one"
+            )))
+        }
+    };
     // JSON-LD's own "deserialize to RDF" (as in its ToRdf), not ssi's linked-data interpretation: the latter
     // drops the datatype of a native boolean with a type coercion (json-ld-core 0.21.4), which makes
     // valid credentials from other implementations (e.g. OB 3.0 `hashed: false`) fail to verify.
     let mut blank = generator::Blank::new();
     expanded.relabel_and_canonicalize_with(&mut (), &mut blank);
-    let quads: Vec<ssi::rdf::LexicalQuad> = expanded
-        .rdf_quads_full(&mut (), &mut blank, None, false)
-        .cloned()
-        .filter_map(|ssi::json_ld::json_ld::rdf_types::Quad(s, p, o, g)| match p {
-            // A blank-node predicate is generalized RDF, which is not produced (`produce_generalized_rdf` off).
+    let mut quads: Vec<ssi::rdf::LexicalQuad> = Vec::new();
+    for ssi::json_ld::json_ld::rdf_types::Quad(s, p, o, g) in
+        expanded.rdf_quads_full(&mut (), &mut blank, None, false).cloned()
+    {
+        match p {
             ssi::json_ld::json_ld::rdf_types::Id::Iri(p) => {
-                Some(ssi::json_ld::json_ld::rdf_types::Quad(s, p, o, g))
+                quads.push(ssi::json_ld::json_ld::rdf_types::Quad(s, p, o, g))
             }
-            ssi::json_ld::json_ld::rdf_types::Id::Blank(_) => None,
-        })
-        .collect();
-    crate::rdfc::canonicalize(&quads).map_err(LdError::Unsupported)
+            // A blank-node predicate is generalized RDF: the signed data would lack it.
+            ssi::json_ld::json_ld::rdf_types::Id::Blank(b) => {
+                return Err(LdError::Unsafe(format!(
+                    "the property {b} is a blank node, which RDF drops"
+                )))
+            }
+        }
+    }
+    let nquads = crate::rdfc::canonicalize(&quads).map_err(LdError::Unsupported)?;
+    Ok(Signed { nquads, view })
 }
 
 #[cfg(test)]
@@ -205,7 +315,7 @@ mod tests {
             "type": "VerifiableCredential", "notATerm": 1});
         assert!(matches!(
             block(canonical_nquads(&doc)),
-            Err(LdError::Expansion(_))
+            Err(LdError::Unsafe(r)) if r.contains("notATerm")
         ));
     }
 }
@@ -227,5 +337,39 @@ mod debug {
                 .unwrap()
                 .concat()
         );
+    }
+
+    /// `CARNET_DEBUG_LD=file cargo test -p wallet-core --lib ld::debug::view -- --ignored --nocapture`: print
+    /// Carnet's reading of a JSON-LD file (its proof, if any, read as a proof configuration).
+    #[test]
+    #[ignore]
+    fn view() {
+        let path = std::env::var("CARNET_DEBUG_LD").unwrap();
+        let mut doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let proof = doc.as_object_mut().unwrap().remove("proof");
+        let read = futures_executor::block_on(super::read(&doc));
+        println!(
+            "{:#}",
+            read.map(|r| r.view)
+                .unwrap_or_else(|e| serde_json::json!(e.to_string()))
+        );
+        let proofs = match proof {
+            Some(serde_json::Value::Array(p)) => p,
+            Some(p) => vec![p],
+            None => vec![],
+        };
+        for mut p in proofs {
+            let m = p.as_object_mut().unwrap();
+            m.remove("proofValue");
+            m.remove("jws");
+            m.insert("@context".into(), doc["@context"].clone());
+            let read = futures_executor::block_on(super::read(&p));
+            println!(
+                "proof: {:#}",
+                read.map(|r| r.view)
+                    .unwrap_or_else(|e| serde_json::json!(e.to_string()))
+            );
+        }
     }
 }
