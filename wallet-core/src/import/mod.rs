@@ -186,8 +186,7 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ImportError> 
             let text =
                 std::str::from_utf8(trim_start(bytes)).map_err(|e| ImportError::BadJson(e.to_string()))?;
             // serde_json refuses nesting deeper than 128 levels, so hostile depth cannot overflow the stack.
-            serde_json::from_str::<serde_json::Value>(text)
-                .map_err(|e| ImportError::BadJson(e.to_string()))?;
+            crate::json::parse_str(text).map_err(|e| ImportError::BadJson(e.to_string()))?;
             Ok(Extracted {
                 container,
                 payload: Payload::Json(text.trim_end().to_owned()),

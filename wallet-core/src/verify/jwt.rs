@@ -30,8 +30,7 @@ mod sd_jwt {
             let bytes = URL_SAFE_NO_PAD
                 .decode(d)
                 .map_err(|_| "a disclosure is not base64url".to_owned())?;
-            let v: Value =
-                serde_json::from_slice(&bytes).map_err(|_| "a disclosure is not JSON".to_owned())?;
+            let v: Value = crate::json::parse_slice(&bytes).map_err(|e| format!("a disclosure: {e}"))?;
             by_digest.insert(digest, v);
         }
         let before = by_digest.len();
@@ -138,14 +137,15 @@ pub(crate) async fn verify_compact(
         Ok(j) => j,
         Err(e) => return out.push(error_report(container, e)),
     };
-    let mut payload: Value = match serde_json::from_slice(&jws.payload) {
+    let mut payload: Value = match crate::json::parse_slice(&jws.payload) {
         Ok(v @ Value::Object(_)) => v,
-        _ => {
+        Ok(_) => {
             return out.push(error_report(
                 container,
                 "the JWT payload is not a JSON object".into(),
             ))
         }
+        Err(e) => return out.push(error_report(container, format!("the JWT payload: {e}"))),
     };
     // SD-JWT: put the disclosed claims back where their digests are; a disclosure the signature does not cover
     // is refused.
@@ -226,6 +226,39 @@ async fn jwt_facts(
         }
         if let (Some(s), Some(Value::Object(subject))) = (&sub, map.get_mut("credentialSubject")) {
             subject.entry("id").or_insert_with(|| Value::String(s.clone()));
+        }
+    }
+    // The dates, too: one credential, one validity period, whether the JWT's claims or the credential say it.
+    let vc2 = super::context_urls_first(credential) == Some("https://www.w3.org/ns/credentials/v2");
+    let (start_name, end_name) = match vc2 {
+        true => ("validFrom", "validUntil"),
+        false => ("issuanceDate", "expirationDate"),
+    };
+    for (claim, value, names) in [
+        ("nbf", nbf, [start_name, "issuanceDate"]),
+        ("exp", exp, [end_name, "expirationDate"]),
+    ] {
+        let Some(t) = value else { continue };
+        let stated = names.iter().find_map(|n| {
+            credential
+                .get(*n)
+                .and_then(Value::as_str)
+                .map(|s| (*n, s.to_owned()))
+        });
+        match stated {
+            Some((name, s)) => match super::parse_date(&s) {
+                Some(d) if d.unix_timestamp() != t.unix_timestamp() => facts.claim_mismatch.push(format!(
+                    "{claim} {} is not the credential's {name} {s}",
+                    super::fmt_date(t)
+                )),
+                _ => {}
+            },
+            None => {
+                if let Some(map) = credential.as_object_mut() {
+                    let name = if claim == "nbf" { start_name } else { end_name };
+                    map.insert(name.into(), Value::String(super::fmt_date(t)));
+                }
+            }
         }
     }
     let issuer = super::issuer_id(credential);

@@ -90,8 +90,8 @@ pub async fn resolve(vm: &str, purpose: &str, env: &Env<'_>) -> Result<ResolvedK
         let bytes = URL_SAFE_NO_PAD
             .decode(enc)
             .map_err(|e| KeyError::Invalid(format!("did:jwk is not base64url: {e}")))?;
-        let v: Value = serde_json::from_slice(&bytes)
-            .map_err(|e| KeyError::Invalid(format!("did:jwk is not JSON: {e}")))?;
+        let v: Value = crate::json::parse_slice(&bytes)
+            .map_err(|e| KeyError::Invalid(format!("did:jwk is not acceptable JSON: {e}")))?;
         return Ok(ResolvedKey {
             jwk: jwk_from_value(&v)?,
             controller: Some(did.to_owned()),
@@ -276,8 +276,8 @@ pub async fn fetch_json(url: &str, env: &Env<'_>) -> Result<(Value, Option<Strin
             fetched.resource.status
         )));
     }
-    let doc = serde_json::from_slice(&fetched.resource.body)
-        .map_err(|e| KeyError::Invalid(format!("{url} is not JSON: {e}")))?;
+    let doc = crate::json::parse_slice(&fetched.resource.body)
+        .map_err(|e| KeyError::Invalid(format!("{url} is not acceptable JSON: {e}")))?;
     let as_of = fetched
         .from_cache
         .then(|| super::fmt_date(fetched.resource.fetched_at));

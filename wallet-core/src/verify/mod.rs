@@ -267,7 +267,7 @@ pub async fn verify_bytes(bytes: &[u8], net: &Net, cache: &dyn FetchCache, opts:
     match extracted.payload {
         Payload::Jwt(text) => jwt::verify_compact(&text, container, None, &env, &mut out).await,
         Payload::Url(url) => ob2::verify_hosted(&url, container, &env, &mut out).await,
-        Payload::Json(text) => match serde_json::from_str::<Value>(&text) {
+        Payload::Json(text) => match crate::json::parse_str(&text) {
             Ok(Value::String(s)) => {
                 jwt::verify_compact(&s, container, None, &env, &mut out).await;
                 if let Some(first) = out.first_mut() {
@@ -275,7 +275,7 @@ pub async fn verify_bytes(bytes: &[u8], net: &Net, cache: &dyn FetchCache, opts:
                 }
             }
             Ok(doc) => verify_json(doc, container, None, &env, &mut out).await,
-            Err(e) => out.push(error_report(container, format!("not valid JSON: {e}"))),
+            Err(e) => out.push(error_report(container, e.to_string())),
         },
     }
     // A verifier that asked for a presentation (challenge or domain) did not get one.
@@ -370,6 +370,15 @@ impl Report {
             document: None,
             raw: None,
         }
+    }
+}
+
+/// The first `@context` entry when it is a URL.
+pub(crate) fn context_urls_first(doc: &Value) -> Option<&str> {
+    match doc.get("@context") {
+        Some(Value::Array(items)) => items.first().and_then(Value::as_str),
+        Some(Value::String(s)) => Some(s),
+        _ => None,
     }
 }
 
@@ -1081,6 +1090,10 @@ async fn endorsements_check(
             Verdict::Indeterminate => unknown.push(label(r)),
         }
     }
+    // Named in a stable order: the same endorsements, however the JSON ordered them, read the same.
+    broken.sort();
+    dated.sort();
+    unknown.sort();
     if !broken.is_empty() {
         return Check::failed(
             CheckId::Endorsements,

@@ -345,7 +345,7 @@ pub(crate) async fn verify_hosted(
             ];
             out.push(url_report(container, url, checks));
         }
-        Ok(f) => match serde_json::from_slice::<Value>(&f.resource.body) {
+        Ok(f) => match crate::json::parse_slice(&f.resource.body) {
             Ok(doc) if is_assertion(&doc) => {
                 hosted_checks(
                     doc,

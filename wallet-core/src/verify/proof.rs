@@ -290,7 +290,7 @@ pub fn parse_jws(text: &str) -> Result<Jws, String> {
         .decode(h)
         .map_err(|_| "the JWS header is not base64url".to_owned())?;
     let header: Value =
-        serde_json::from_slice(&header_bytes).map_err(|_| "the JWS header is not JSON".to_owned())?;
+        crate::json::parse_slice(&header_bytes).map_err(|e| format!("the JWS header: {e}"))?;
     if !header.is_object() {
         return Err("the JWS header is not a JSON object".into());
     }

@@ -9,6 +9,7 @@ mod http;
 mod import;
 mod importer;
 mod keyring;
+mod mutations;
 mod profiles;
 mod support;
 mod tidy;
