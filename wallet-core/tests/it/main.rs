@@ -9,6 +9,7 @@ mod http;
 mod import;
 mod importer;
 mod keyring;
+mod net;
 mod profiles;
 mod support;
 mod tidy;
