@@ -232,7 +232,7 @@ pub(crate) async fn verify_signed(
         .and_then(|v| str_of(v, "creator"))
         .map(str::to_owned);
     let issuer_profile = match (&issuer_id, proof_ok) {
-        (Some(id), true) => keys::fetch_json(id, env)
+        (Some(id), true) => keys::fetch_issuer_document(id, env)
             .await
             .map(|(d, _)| d)
             .map_err(|e| e.reason().to_owned()),
@@ -314,24 +314,28 @@ pub(crate) async fn verify_hosted(
     env: &Env<'_>,
     out: &mut Vec<Report>,
 ) {
+    let unread = |why: String| {
+        vec![
+            Check::passed(CheckId::Format, "an Open Badges 2.0 hosted assertion (a URL)"),
+            Check::unchecked(
+                CheckId::Proof,
+                format!("a hosted badge is checked at its issuer's address, which could not be read: {why}"),
+            ),
+            Check::skipped(
+                CheckId::IssuerBinding,
+                "not checked: the assertion could not be fetched",
+            ),
+            Check::skipped(CheckId::Dates, "not checked: the assertion could not be fetched"),
+        ]
+    };
     match env.net.fetch(url, env.cache).await {
-        Err(e) => {
-            let checks = vec![
-                Check::passed(CheckId::Format, "an Open Badges 2.0 hosted assertion (a URL)"),
-                Check::unchecked(
-                    CheckId::Proof,
-                    format!(
-                        "a hosted badge is checked at its issuer's address, which could not be read: {e}"
-                    ),
-                ),
-                Check::skipped(
-                    CheckId::IssuerBinding,
-                    "not checked: the assertion could not be fetched",
-                ),
-                Check::skipped(CheckId::Dates, "not checked: the assertion could not be fetched"),
-            ];
-            out.push(url_report(container, url, checks));
-        }
+        Err(e) => out.push(url_report(container, url, unread(e.to_string()))),
+        // Served from elsewhere: not the issuer's word (an open redirect could point anywhere).
+        Ok(f) if !f.resource.speaks_for(url) => out.push(url_report(
+            container,
+            url,
+            unread(keys::not_its_own(url, &f.resource)),
+        )),
         Ok(f) if f.resource.status == 410 => {
             let checks = vec![
                 Check::passed(CheckId::Format, "an Open Badges 2.0 hosted assertion (a URL)"),

@@ -1,13 +1,20 @@
 //! What the network may and may not do for verification: no non-public address is ever reached (after DNS and on
-//! every redirect), proven with an injected lookup and a real server on 127.0.0.1, never by connecting to one.
+//! every redirect, proven with an injected lookup and a real server on 127.0.0.1, never by connecting to one), and
+//! a document speaks only for the origin that served it.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use base64::Engine;
+use serde_json::{json, Value};
+use wallet_core::keys::SecretKey;
 use wallet_core::net::{Lookup, LookupFuture, MemoryCache, Net, NetError, NetPolicy};
+use wallet_core::verify::{verify_bytes, CheckId, Options, Outcome, Report, Verdict};
 
 use crate::http;
+use crate::support::{at, ob3_credential, shared, sign_di};
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
@@ -72,6 +79,15 @@ fn refusal(r: Result<wallet_core::net::Fetched, NetError>) -> String {
         Err(NetError::Refused { reason, .. }) => reason,
         other => panic!("expected a refusal, got {other:?}"),
     }
+}
+
+fn outcome(r: &Report, id: CheckId) -> (Outcome, String) {
+    let c = r
+        .checks
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no {id:?} check in {r:#?}"));
+    (c.outcome, c.reason.clone().unwrap_or_default())
 }
 
 #[test]
@@ -210,4 +226,246 @@ fn a_transport_failure_says_why() {
         }
         other => panic!("expected a transport failure, got {other:?}"),
     }
+}
+
+/// A verification environment for the hosts below: `univ.example` (the victim issuer) on one local server,
+/// `evil.example` (the attacker) on another.
+struct TwoHosts {
+    rt: tokio::runtime::Runtime,
+    net: Net,
+    victim: http::Server,
+    attacker: http::Server,
+}
+
+fn two_hosts(victim: impl FnOnce(&str) -> http::Routes, attacker: http::Routes) -> TwoHosts {
+    let rt = runtime();
+    let attacker = rt.block_on(http::serve(attacker));
+    let victim = rt.block_on(http::serve(victim(&attacker.base)));
+    let table = Table::new(&[]);
+    let net = Net::new(policy(
+        &table,
+        true,
+        &[
+            ("https://univ.example/", &format!("{}/", victim.base)),
+            ("https://evil.example/", &format!("{}/", attacker.base)),
+        ],
+    ))
+    .unwrap();
+    TwoHosts {
+        rt,
+        net,
+        victim,
+        attacker,
+    }
+}
+
+const VICTIM: &str = "https://univ.example/issuer";
+
+fn multikey(key: &SecretKey) -> String {
+    let did = wallet_core::did::did_key(&key.public_key()).unwrap();
+    did.trim_start_matches("did:key:").to_owned()
+}
+
+fn compact_jws(header: &Value, payload: &Value, key: &SecretKey) -> String {
+    let input = format!(
+        "{}.{}",
+        B64.encode(serde_json::to_vec(header).unwrap()),
+        B64.encode(serde_json::to_vec(payload).unwrap())
+    );
+    format!("{input}.{}", B64.encode(key.sign(input.as_bytes())))
+}
+
+#[test]
+fn a_redirect_to_another_host_cannot_speak_for_the_issuer() {
+    // The attacker signs with its own key and gets the victim's addresses (issuer profile, DID document) to
+    // redirect to documents it wrote, which list its key under the victim's name.
+    let attacker_key = SecretKey::from_seed(&[91; 32]);
+    let mk = multikey(&attacker_key);
+    let vm = format!("{VICTIM}#{mk}");
+    let profile = json!({"id": VICTIM, "type": "Profile", "verificationMethod": [
+        {"id": vm, "type": "Multikey", "controller": VICTIM, "publicKeyMultibase": mk}]});
+    let did = "did:web:univ.example";
+    let did_vm = format!("{did}#k1");
+    let did_doc = json!({"id": did, "verificationMethod": [
+        {"id": did_vm, "type": "Multikey", "controller": did, "publicKeyMultibase": mk}], "assertionMethod": [did_vm]});
+    // OB 2.0: the attacker's key document names the victim as owner, and the "victim's" profile lists that key.
+    let ob2_issuer = "https://univ.example/ob2/issuer";
+    let ob2_key = json!({"id": "https://evil.example/key", "type": "CryptographicKey", "owner": ob2_issuer,
+        "publicKeyMultibase": mk});
+    let ob2_profile = json!({"id": ob2_issuer, "type": "Issuer", "name": "Université",
+        "publicKey": "https://evil.example/key"});
+    // OB 2.0 hosted: the assertion's address redirects to the attacker's copy, which claims that address as its id
+    // and names the victim's real badge class (whose issuer allows the victim's origin).
+    let hosted_id = "https://univ.example/assertions/1";
+    let hosted_issuer =
+        json!({"id": "https://univ.example/hosted/issuer", "type": "Issuer", "name": "Université"});
+    let hosted_badge = json!({"id": "https://univ.example/hosted/badge", "type": "BadgeClass", "name": "Vrai",
+        "issuer": "https://univ.example/hosted/issuer"});
+    let hosted = json!({"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": hosted_id,
+        "recipient": {"type": "email", "hashed": false, "identity": "mallory@example.org"},
+        "badge": "https://univ.example/hosted/badge", "verification": {"type": "HostedBadge"},
+        "issuedOn": "2024-01-01T00:00:00Z"});
+    let mut attacker = http::Routes::new();
+    for (path, doc) in [
+        ("/profile", &profile),
+        ("/did.json", &did_doc),
+        ("/key", &ob2_key),
+        ("/ob2-profile", &ob2_profile),
+        ("/assertion", &hosted),
+    ] {
+        attacker.insert(path.into(), (200, serde_json::to_vec(doc).unwrap()));
+    }
+    let env = two_hosts(
+        |evil| {
+            let mut r = http::Routes::new();
+            for (path, to) in [
+                ("/issuer", "/profile"),
+                ("/.well-known/did.json", "/did.json"),
+                ("/ob2/issuer", "/ob2-profile"),
+                ("/assertions/1", "/assertion"),
+            ] {
+                r.insert(path.into(), (302, format!("{evil}{to}").into_bytes()));
+            }
+            r.insert(
+                "/hosted/badge".into(),
+                (200, serde_json::to_vec(&hosted_badge).unwrap()),
+            );
+            r.insert(
+                "/hosted/issuer".into(),
+                (200, serde_json::to_vec(&hosted_issuer).unwrap()),
+            );
+            r
+        },
+        attacker,
+    );
+    // A Data Integrity credential whose key the issuer's profile must confirm (resolve, then bind_via_issuer).
+    let di = sign_di(&ob3_credential("urn:uuid:di", VICTIM, "Faux"), &attacker_key, &vm);
+    // A JWT without kid or jwk: the key is the one the issuer's profile publishes (proof::jws_key).
+    let mut payload = ob3_credential("urn:uuid:jwt", VICTIM, "Faux");
+    payload["iss"] = json!(VICTIM);
+    let jwt = compact_jws(&json!({"alg": "EdDSA", "typ": "JWT"}), &payload, &attacker_key);
+    // did:web, whose DID document is on the victim's host.
+    let web = sign_di(
+        &ob3_credential("urn:uuid:web", did, "Faux"),
+        &attacker_key,
+        &did_vm,
+    );
+    // OB 2.0 signed, with the badge class inline and the issuer's profile on the victim's host.
+    let assertion = json!({"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": "urn:uuid:ob2",
+        "recipient": {"type": "email", "hashed": false, "identity": "x@example.org"},
+        "badge": {"type": "BadgeClass", "name": "Faux", "issuer": ob2_issuer},
+        "verification": {"type": "SignedBadge", "creator": "https://evil.example/key"},
+        "issuedOn": "2024-01-01T00:00:00Z"});
+    let ob2 = compact_jws(&json!({"alg": "EdDSA"}), &assertion, &attacker_key);
+    let opts = Options::at(at("2025-01-01T00:00:00Z"));
+    let cache = MemoryCache::new();
+    for (name, bytes) in [
+        ("data integrity", serde_json::to_vec(&di).unwrap()),
+        ("jwt without kid", jwt.into_bytes()),
+        ("did:web", serde_json::to_vec(&web).unwrap()),
+        ("ob2 signed", ob2.into_bytes()),
+        ("ob2 hosted", serde_json::to_vec(&hosted).unwrap()),
+    ] {
+        let reports = env.rt.block_on(verify_bytes(&bytes, &env.net, &cache, &opts));
+        let r = &reports[0];
+        assert_ne!(r.verdict, Verdict::Valid, "{name}: {r:#?}");
+        assert_ne!(
+            outcome(r, CheckId::IssuerBinding).0,
+            Outcome::Passed,
+            "{name}: {r:#?}"
+        );
+        let all: String = r
+            .checks
+            .iter()
+            .map(|c| c.summary())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(all.contains("another origin"), "{name}: {all}");
+        // Offline afterwards, the cached copy remembers where it came from: still not the issuer's word.
+        let offline = env
+            .rt
+            .block_on(verify_bytes(&bytes, &Net::offline(), &cache, &opts));
+        assert_ne!(offline[0].verdict, Verdict::Valid, "{name} offline: {offline:#?}");
+    }
+    // The redirects were followed to the attacker (reqwest did fetch them): what changed is whose word they are.
+    assert!(!env.attacker.hits.lock().unwrap().is_empty());
+    assert!(!env.victim.hits.lock().unwrap().is_empty());
+}
+
+#[test]
+fn a_redirect_within_the_issuers_origin_still_speaks_for_it() {
+    let key = SecretKey::from_seed(&[92; 32]);
+    let mk = multikey(&key);
+    let vm = format!("{VICTIM}#{mk}");
+    let profile = json!({"id": VICTIM, "type": "Profile", "verificationMethod": [
+        {"id": vm, "type": "Multikey", "controller": VICTIM, "publicKeyMultibase": mk}]});
+    let env = two_hosts(
+        |_| {
+            let mut r = http::Routes::new();
+            r.insert("/issuer".into(), (301, b"/issuer/".to_vec()));
+            r.insert("/issuer/".into(), (200, serde_json::to_vec(&profile).unwrap()));
+            r
+        },
+        http::Routes::new(),
+    );
+    let di = sign_di(&ob3_credential("urn:uuid:same", VICTIM, "Vrai"), &key, &vm);
+    let opts = Options::at(at("2025-01-01T00:00:00Z"));
+    let reports = env.rt.block_on(verify_bytes(
+        &serde_json::to_vec(&di).unwrap(),
+        &env.net,
+        &MemoryCache::new(),
+        &opts,
+    ));
+    assert_eq!(reports[0].verdict, Verdict::Valid, "{reports:#?}");
+    assert!(env.attacker.hits.lock().unwrap().is_empty());
+}
+
+#[test]
+fn a_signed_status_list_counts_wherever_it_was_served_from() {
+    // A status list credential carries its issuer's proof, checked against the issuer's key: a redirect to
+    // another origin (a CDN, a moved repository) does not make it less the issuer's.
+    let dir = shared().join("standards/examples/ob-v3p0/validator-tests/bit-string-list");
+    let list_path = "/1EdTech/digital-credentials-public-validator/refs/heads/main/inspector-vc/src/test/resources/ob30/bit-string-list/testlist";
+    let issuer = json!({"id": "https://1edtech.edu/issuers/565049", "type": "Profile", "verificationMethod": [{
+        "id": "https://1edtech.edu/issuers/565049#z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi",
+        "type": "Multikey", "controller": "https://1edtech.edu/issuers/565049",
+        "publicKeyMultibase": "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi"}]});
+    let rt = runtime();
+    let mut cdn = http::Routes::new();
+    cdn.insert(
+        "/testlist".into(),
+        (200, std::fs::read(dir.join("testlist")).unwrap()),
+    );
+    let cdn = rt.block_on(http::serve(cdn));
+    let mut routes = http::Routes::new();
+    routes.insert(
+        "/issuers/565049".into(),
+        (200, serde_json::to_vec(&issuer).unwrap()),
+    );
+    routes.insert(
+        list_path.into(),
+        (302, format!("{}/testlist", cdn.base).into_bytes()),
+    );
+    let server = rt.block_on(http::serve(routes));
+    let table = Table::new(&[]);
+    let net = Net::new(policy(
+        &table,
+        true,
+        &[
+            ("https://1edtech.edu/", &format!("{}/", server.base)),
+            ("https://raw.githubusercontent.com/", &format!("{}/", server.base)),
+        ],
+    ))
+    .unwrap();
+    let bytes = std::fs::read(dir.join("credential-status-revoked.json")).unwrap();
+    let opts = Options::at(at("2026-11-27T00:00:00Z"));
+    let reports = rt.block_on(verify_bytes(&bytes, &net, &MemoryCache::new(), &opts));
+    let (status, why) = outcome(&reports[0], CheckId::Status);
+    assert_eq!(
+        (status, reports[0].verdict),
+        (Outcome::Failed, Verdict::Invalid),
+        "{reports:#?}"
+    );
+    assert!(why.contains("revoked"), "{why}");
+    assert_eq!(*cdn.hits.lock().unwrap(), vec!["/testlist"]);
 }
