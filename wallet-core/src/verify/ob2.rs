@@ -154,7 +154,69 @@ fn report(
     }
 }
 
-/// A signed OB 2.0 assertion: the JWS verifies with the issuer's CryptographicKey, owned by the issuer.
+/// The key a signed assertion names: `verification.creator` (`verify.creator` in older payloads), else the JWS
+/// header's `kid` when it is a URL.
+fn signing_key_url(assertion: &Value, header: &Value) -> Option<String> {
+    assertion
+        .get("verification")
+        .or_else(|| assertion.get("verify"))
+        .and_then(|v| str_of(v, "creator"))
+        .or_else(|| str_of(header, "kid").filter(|k| k.starts_with("https://") || k.starts_with("http://")))
+        .map(str::to_owned)
+}
+
+/// The JWS checked with the key at `key_url` — the only document fetched before the signature holds. With it, the
+/// owner the key document names.
+async fn signature(jws: &Jws, key_url: Option<&str>, env: &Env<'_>) -> (Check, Option<String>) {
+    let alg = match proof::jws_algorithm(&jws.header) {
+        Ok(alg) => alg,
+        Err(r) => return (Check::failed(CheckId::Proof, r), None),
+    };
+    let Some(key_url) = key_url else {
+        return (
+            Check::unchecked(
+                CheckId::Proof,
+                "the assertion does not name its signing key (verification.creator), and nothing else it names \
+                 is fetched before its signature holds",
+            ),
+            None,
+        );
+    };
+    let (key_doc, as_of) = match keys::fetch_json(key_url, env).await {
+        Ok(v) => v,
+        Err(KeyError::Unresolvable(r)) => {
+            return (
+                Check::unchecked(
+                    CheckId::Proof,
+                    format!("the issuer's key could not be fetched: {r}"),
+                ),
+                None,
+            )
+        }
+        Err(KeyError::Invalid(r)) => return (Check::failed(CheckId::Proof, r), None),
+    };
+    let jwk = match keys::key_of(&key_doc) {
+        Ok(jwk) => jwk,
+        Err(e) => return (Check::failed(CheckId::Proof, e.reason().to_owned()), None),
+    };
+    match proof::verify_signature(alg, jws.signing_input.as_bytes(), &jwk, &jws.signature) {
+        Ok(()) => {
+            let when = as_of.map(|d| format!(" (key as of {d})")).unwrap_or_default();
+            let owner = str_of(&key_doc, "owner")
+                .or_else(|| str_of(&key_doc, "controller"))
+                .map(str::to_owned);
+            (
+                Check::passed(CheckId::Proof, format!("signature by {key_url} verifies{when}")),
+                owner,
+            )
+        }
+        Err(r) => (Check::failed(CheckId::Proof, r), None),
+    }
+}
+
+/// A signed OB 2.0 assertion: the JWS verifies with the issuer's CryptographicKey, owned by the issuer. Until the
+/// signature holds, the key is the only thing fetched: a forged assertion does not send Carnet to the addresses
+/// it names (badge class, issuer profile, revocation list).
 pub(crate) async fn verify_signed(
     jws: &Jws,
     assertion: Value,
@@ -166,71 +228,31 @@ pub(crate) async fn verify_signed(
         CheckId::Format,
         "an Open Badges 2.0 signed assertion",
     )];
-    let badge = linked(assertion.get("badge"), env).await.ok();
-    let issuer = match badge.as_ref().map(|b| b.get("issuer")) {
-        Some(i) => linked(i, env).await.ok(),
-        None => None,
-    };
-    let issuer_id = issuer
-        .as_ref()
-        .and_then(|i| str_of(i, "id").map(str::to_owned))
-        .or_else(|| badge.as_ref().and_then(|b| id_of(b.get("issuer"))));
-    checks.push(badge_check(badge.as_ref()));
-    let creator = assertion
-        .get("verification")
-        .and_then(|v| str_of(v, "creator"))
-        .map(str::to_owned)
-        .or_else(|| issuer.as_ref().and_then(|i| id_of(i.get("publicKey"))));
-    let alg = proof::jws_algorithm(&jws.header);
-    let (proof_check, owner) = match (alg, creator) {
-        (Err(r), _) => (Check::failed(CheckId::Proof, r), None),
-        (_, None) => (
-            Check::unchecked(
-                CheckId::Proof,
-                "the issuer's signing key is not named and the issuer profile could not be read",
-            ),
-            None,
-        ),
-        (Ok(alg), Some(key_url)) => match keys::fetch_json(&key_url, env).await {
-            Err(KeyError::Unresolvable(r)) => (
-                Check::unchecked(
-                    CheckId::Proof,
-                    format!("the issuer's key could not be fetched: {r}"),
-                ),
-                None,
-            ),
-            Err(KeyError::Invalid(r)) => (Check::failed(CheckId::Proof, r), None),
-            Ok((key_doc, as_of)) => match keys::key_of(&key_doc) {
-                Err(e) => (Check::failed(CheckId::Proof, e.reason().to_owned()), None),
-                Ok(jwk) => {
-                    match proof::verify_signature(alg, jws.signing_input.as_bytes(), &jwk, &jws.signature) {
-                        Ok(()) => {
-                            let when = as_of.map(|d| format!(" (key as of {d})")).unwrap_or_default();
-                            let owner = str_of(&key_doc, "owner")
-                                .or_else(|| str_of(&key_doc, "controller"))
-                                .map(str::to_owned);
-                            (
-                                Check::passed(
-                                    CheckId::Proof,
-                                    format!("signature by {key_url} verifies{when}"),
-                                ),
-                                owner,
-                            )
-                        }
-                        Err(r) => (Check::failed(CheckId::Proof, r), None),
-                    }
-                }
-            },
-        },
-    };
+    let key_url = signing_key_url(&assertion, &jws.header);
+    let (proof_check, owner) = signature(jws, key_url.as_deref(), env).await;
     let proof_ok = proof_check.outcome == Outcome::Passed;
+    // The badge class: fetched once the signature holds; before, only a copy inside the assertion is read.
+    let badge = if proof_ok {
+        linked(assertion.get("badge"), env).await.ok()
+    } else {
+        assertion.get("badge").filter(|b| b.is_object()).cloned()
+    };
+    let issuer_id = badge.as_ref().and_then(|b| id_of(b.get("issuer")));
+    let inline_issuer = badge
+        .as_ref()
+        .and_then(|b| b.get("issuer"))
+        .filter(|i| i.is_object())
+        .cloned();
+    checks.push(match (&badge, proof_ok) {
+        (None, false) => Check::skipped(
+            CheckId::Schema,
+            "not checked: the badge class is not fetched before the signature holds",
+        ),
+        (badge, _) => badge_check(badge.as_ref()),
+    });
     checks.push(proof_check);
     // The binding needs the issuer's own profile, fetched from its id (an inline copy in the payload proves
     // nothing): it must list the signing key, and the key document must name that issuer as owner.
-    let key_url = assertion
-        .get("verification")
-        .and_then(|v| str_of(v, "creator"))
-        .map(str::to_owned);
     let issuer_profile = match (&issuer_id, proof_ok) {
         (Some(id), true) => keys::fetch_issuer_document(id, env)
             .await
@@ -269,7 +291,7 @@ pub(crate) async fn verify_signed(
             ),
         },
     });
-    let issuer = issuer_profile.ok().or(issuer);
+    let issuer = issuer_profile.ok().or(inline_issuer);
     checks.push(dates(&assertion, env.opts.now));
     checks.push(if proof_ok {
         revocation(&assertion, issuer.as_ref(), env).await

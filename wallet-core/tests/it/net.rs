@@ -1,6 +1,6 @@
 //! What the network may and may not do for verification: no non-public address is ever reached (after DNS and on
 //! every redirect, proven with an injected lookup and a real server on 127.0.0.1, never by connecting to one), and
-//! a document speaks only for the origin that served it.
+//! a document speaks only for the origin that served it, and a forged OB 2.0 signature costs one fetch (its key).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -468,4 +468,65 @@ fn a_signed_status_list_counts_wherever_it_was_served_from() {
     );
     assert!(why.contains("revoked"), "{why}");
     assert_eq!(*cdn.hits.lock().unwrap(), vec!["/testlist"]);
+}
+
+/// The peer corpus's OB 2.0 issuer: key, profile and badge class, served under `/ob2/`.
+fn ob2_issuer_routes() -> http::Routes {
+    let side = shared().join("fixtures/peer-corpus/ob2-sidecar");
+    let mut routes = http::Routes::new();
+    for f in ["key.json", "issuer.json", "badgeclass.json"] {
+        routes.insert(format!("/ob2/{f}"), (200, std::fs::read(side.join(f)).unwrap()));
+    }
+    routes
+}
+
+#[test]
+fn a_forged_ob2_signature_fetches_only_its_key() {
+    let jws = std::fs::read_to_string(shared().join("fixtures/peer-corpus/ob2-sidecar/signed-assertion.jws"))
+        .unwrap();
+    let parts: Vec<&str> = jws.trim().split('.').collect();
+    let mut payload: Value = serde_json::from_slice(&B64.decode(parts[1]).unwrap()).unwrap();
+    payload["recipient"]["identity"] =
+        json!("sha256$00000000000000000000000000000000000000000000000000000000000000");
+    let forged = format!(
+        "{}.{}.{}",
+        parts[0],
+        B64.encode(serde_json::to_vec(&payload).unwrap()),
+        parts[2]
+    );
+    let mut keyless = payload.clone();
+    keyless["verification"] = json!({"type": "SignedBadge"});
+    let unnamed = format!(
+        "{}.{}.{}",
+        parts[0],
+        B64.encode(serde_json::to_vec(&keyless).unwrap()),
+        parts[2]
+    );
+    let opts = Options::at(at("2025-01-01T00:00:00Z"));
+    for (name, text, verdict, hits) in [
+        ("forged", forged, Verdict::Invalid, vec!["/ob2/key.json"]),
+        ("no key named", unnamed, Verdict::Indeterminate, vec![]),
+        // Once the signature holds: the badge class, then the issuer's profile (which names no revocation list).
+        (
+            "genuine",
+            jws.trim().to_owned(),
+            Verdict::Valid,
+            vec!["/ob2/key.json", "/ob2/badgeclass.json", "/ob2/issuer.json"],
+        ),
+    ] {
+        let rt = runtime();
+        let server = rt.block_on(http::serve(ob2_issuer_routes()));
+        let net = Net::new(NetPolicy {
+            allow_loopback_http: true,
+            test_routes: vec![(
+                "https://badges.public-example.org/".into(),
+                format!("{}/", server.base),
+            )],
+            ..NetPolicy::default()
+        })
+        .unwrap();
+        let reports = rt.block_on(verify_bytes(text.as_bytes(), &net, &MemoryCache::new(), &opts));
+        assert_eq!(reports[0].verdict, verdict, "{name}: {reports:#?}");
+        assert_eq!(*server.hits.lock().unwrap(), hits, "{name}");
+    }
 }
