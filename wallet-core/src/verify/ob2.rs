@@ -329,9 +329,22 @@ fn url_report(container: Option<&'static str>, url: &str, checks: Vec<Check>) ->
     )
 }
 
-/// A hosted assertion given by its URL: fetch it; 410 means revoked.
+/// A hosted assertion given by its URL (a baked badge that holds only the URL).
 pub(crate) async fn verify_hosted(
     url: &str,
+    container: Option<&'static str>,
+    env: &Env<'_>,
+    out: &mut Vec<Report>,
+) {
+    check_hosted(url, None, container, env, out).await
+}
+
+/// A hosted assertion at `url` (`local`: the copy the learner holds, if any): fetch it; 410 means revoked. The
+/// verdict is about the issuer's copy, so the report keeps that copy — its document and its bytes as served — and
+/// never the local one.
+async fn check_hosted(
+    url: &str,
+    local: Option<&Value>,
     container: Option<&'static str>,
     env: &Env<'_>,
     out: &mut Vec<Report>,
@@ -373,15 +386,11 @@ pub(crate) async fn verify_hosted(
         }
         Ok(f) => match serde_json::from_slice::<Value>(&f.resource.body) {
             Ok(doc) if is_assertion(&doc) => {
-                hosted_checks(
-                    doc,
-                    Some(url),
-                    f.from_cache.then(|| fmt_date(f.resource.fetched_at)),
-                    container,
-                    env,
-                    out,
-                )
-                .await
+                let differs = local.is_some_and(|l| *l != doc);
+                let as_of = f.from_cache.then(|| fmt_date(f.resource.fetched_at));
+                let mut report = hosted_checks(doc, url, as_of, differs, container, env).await;
+                report.raw = Some(f.resource.body);
+                out.push(report);
             }
             _ => out.push(super::error_report(
                 container,
@@ -412,10 +421,7 @@ pub(crate) async fn verify_assertion_json(
                 "a hosted assertion without an id cannot be checked".into(),
             ));
         };
-        let mut sub = Vec::new();
-        verify_hosted(&id, container, env, &mut sub).await;
-        out.extend(sub);
-        return;
+        return check_hosted(&id, Some(&doc), container, env, out).await;
     }
     let checks = vec![
         Check::passed(
@@ -433,17 +439,24 @@ pub(crate) async fn verify_assertion_json(
     out.push(report(container, "ob2-signed", checks, info, doc));
 }
 
+/// The checks on the issuer's copy of a hosted assertion, fetched from `fetched_from`. `local_differs`: the learner's
+/// copy is not the same document (the issuer's is the one checked, and kept).
 async fn hosted_checks(
     doc: Value,
-    fetched_from: Option<&str>,
+    fetched_from: &str,
     as_of: Option<String>,
+    local_differs: bool,
     container: Option<&'static str>,
     env: &Env<'_>,
-    out: &mut Vec<Report>,
-) {
+) -> Report {
     let mut checks = vec![Check::passed(
         CheckId::Format,
-        "an Open Badges 2.0 hosted assertion",
+        if local_differs {
+            "an Open Badges 2.0 hosted assertion; the local copy differs from the issuer's, which is the one \
+             checked and kept"
+        } else {
+            "an Open Badges 2.0 hosted assertion"
+        },
     )];
     let badge = linked(doc.get("badge"), env).await.ok();
     // The issuer's profile from its own address (an inline copy could name any allowed origin).
@@ -455,7 +468,7 @@ async fn hosted_checks(
     checks.push(badge_check(badge.as_ref()));
     let id = str_of(&doc, "id").unwrap_or("");
     let when = as_of.map(|d| format!(" (copy as of {d})")).unwrap_or_default();
-    if fetched_from.is_some_and(|u| u != id) {
+    if fetched_from != id {
         checks.push(Check::failed(
             CheckId::Proof,
             format!("the assertion's id {id} is not the address it was fetched from"),
@@ -517,5 +530,5 @@ async fn hosted_checks(
     }
     checks.push(recipient(&doc, &env.opts.identities));
     let info = info(&doc, badge.as_ref(), issuer.as_ref());
-    out.push(report(container, "ob2-hosted", checks, info, doc));
+    report(container, "ob2-hosted", checks, info, doc)
 }

@@ -1,6 +1,7 @@
 //! What the network may and may not do for verification: no non-public address is ever reached (after DNS and on
-//! every redirect, proven with an injected lookup and a real server on 127.0.0.1, never by connecting to one), and
-//! a document speaks only for the origin that served it, and a forged OB 2.0 signature costs one fetch (its key).
+//! every redirect, proven with an injected lookup and a real server on 127.0.0.1, never by connecting to one), a
+//! document speaks only for the origin that served it, a forged OB 2.0 signature costs one fetch (its key), and a
+//! hosted OB 2.0 assertion is kept as its issuer serves it.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -529,4 +530,78 @@ fn a_forged_ob2_signature_fetches_only_its_key() {
         assert_eq!(reports[0].verdict, verdict, "{name}: {reports:#?}");
         assert_eq!(*server.hits.lock().unwrap(), hits, "{name}");
     }
+}
+
+#[test]
+fn a_hosted_assertion_is_kept_as_its_issuer_serves_it() {
+    let side = shared().join("fixtures/peer-corpus/ob2-sidecar");
+    let served = std::fs::read(side.join("hosted-assertion.json")).unwrap();
+    let path = "/ob2/assertions/b2bb511e-adb5-4af8-b566-dd41ba3b5e1b.json";
+    let mut routes = ob2_issuer_routes();
+    routes.insert(path.into(), (200, served.clone()));
+    let rt = runtime();
+    let server = rt.block_on(http::serve(routes));
+    let policy = NetPolicy {
+        allow_loopback_http: true,
+        test_routes: vec![(
+            "https://badges.public-example.org/".into(),
+            format!("{}/", server.base),
+        )],
+        ..NetPolicy::default()
+    };
+    let net = Net::new(policy.clone()).unwrap();
+    // The learner's copy names someone else as recipient and carries a narrative the issuer never wrote.
+    let mut local: Value = serde_json::from_slice(&served).unwrap();
+    local["recipient"] = json!({"type": "email", "hashed": false, "identity": "mallory@example.org"});
+    local["narrative"] = json!("Awarded with the highest distinction.");
+    let local_bytes = serde_json::to_vec_pretty(&local).unwrap();
+    let opts = Options::at(at("2025-01-01T00:00:00Z"));
+    let reports = rt.block_on(verify_bytes(&local_bytes, &net, &MemoryCache::new(), &opts));
+    let r = &reports[0];
+    assert_eq!(r.verdict, Verdict::Valid, "{r:#?}");
+    assert_eq!(
+        r.raw.as_deref(),
+        Some(served.as_slice()),
+        "the bytes kept are the issuer's"
+    );
+    assert_eq!(
+        r.document,
+        Some(serde_json::from_slice::<Value>(&served).unwrap())
+    );
+    assert!(
+        outcome(r, CheckId::Format).1.contains("local copy differs"),
+        "{r:#?}"
+    );
+    assert_ne!(
+        r.credential.as_ref().unwrap().subject.as_deref(),
+        Some("mallory@example.org")
+    );
+    // A baked badge that holds only the URL: the bytes kept are the issuer's copy, not the URL.
+    let baked = std::fs::read(shared().join("fixtures/peer-corpus/ob2-hosted-baked.png")).unwrap();
+    let reports = rt.block_on(verify_bytes(&baked, &net, &MemoryCache::new(), &opts));
+    assert_eq!(reports[0].verdict, Verdict::Valid, "{reports:#?}");
+    assert_eq!(reports[0].raw.as_deref(), Some(served.as_slice()));
+    // And the wallet stores the issuer's copy.
+    let tmp = tempfile::tempdir().unwrap();
+    let w = crate::support::new_wallet(&tmp.path().join("w"));
+    let summary = w
+        .import(
+            &[wallet_core::importer::Source::Bytes {
+                name: "local.json".into(),
+                bytes: local_bytes,
+            }],
+            &wallet_core::importer::ImportOptions {
+                net: policy,
+                now: Some(at("2025-01-01T00:00:00Z")),
+                ..wallet_core::importer::ImportOptions::default()
+            },
+            &mut |_| {},
+            &std::sync::atomic::AtomicBool::new(false),
+        )
+        .unwrap();
+    let id = summary.items[0]
+        .credential_id
+        .clone()
+        .unwrap_or_else(|| panic!("{summary:#?}"));
+    assert_eq!(w.credential_bytes(&id).unwrap(), served);
 }
