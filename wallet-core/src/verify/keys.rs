@@ -206,16 +206,10 @@ pub async fn bind_via_issuer(key: &JWK, issuer: &str, env: &Env<'_>) -> Result<O
             "the issuer {issuer} has no web address to confirm the key"
         ));
     }
-    let (doc, as_of) = fetch_json(issuer, env)
-        .await
-        .map_err(|e| format!("the issuer's document could not be read ({})", e.reason()))?;
-    if doc
-        .get("id")
-        .and_then(Value::as_str)
-        .is_some_and(|id| id != issuer)
-    {
-        return Err(format!("the document at {issuer} is not the issuer's"));
-    }
+    let (doc, as_of) = fetch_issuer_document(issuer, env).await.map_err(|e| match e {
+        KeyError::Invalid(r) => r,
+        KeyError::Unresolvable(r) => format!("the issuer's document could not be read ({r})"),
+    })?;
     let listed = methods(&doc, KEY_FIELDS)
         .into_iter()
         .filter_map(|c| key_of(c).ok())
@@ -263,13 +257,32 @@ pub fn did_web_url(did: &str) -> Result<String, KeyError> {
     }
 }
 
-/// Fetch a JSON document through the cache; the date when the cached copy was used.
+/// Fetch a JSON document that speaks for its address (a DID document, key document, issuer profile, badge class,
+/// revocation list) through the cache; the date when the cached copy was used. The document must have been served
+/// from `url`'s own origin: after a redirect to another origin it is someone else's word, and could not be had.
 pub async fn fetch_json(url: &str, env: &Env<'_>) -> Result<(Value, Option<String>), KeyError> {
+    fetch_json_from(url, true, env).await
+}
+
+/// Fetch a JSON document that carries its own proof (a status list credential, checked against its issuer's key),
+/// wherever redirects led.
+pub async fn fetch_signed_json(url: &str, env: &Env<'_>) -> Result<(Value, Option<String>), KeyError> {
+    fetch_json_from(url, false, env).await
+}
+
+async fn fetch_json_from(
+    url: &str,
+    own_origin: bool,
+    env: &Env<'_>,
+) -> Result<(Value, Option<String>), KeyError> {
     let fetched = env
         .net
         .fetch(url, env.cache)
         .await
         .map_err(|e| KeyError::Unresolvable(e.to_string()))?;
+    if own_origin && !fetched.resource.speaks_for(url) {
+        return Err(KeyError::Unresolvable(not_its_own(url, &fetched.resource)));
+    }
     if fetched.resource.status != 200 {
         return Err(KeyError::Unresolvable(format!(
             "{url} answered HTTP {}",
@@ -282,6 +295,26 @@ pub async fn fetch_json(url: &str, env: &Env<'_>) -> Result<(Value, Option<Strin
         .from_cache
         .then(|| super::fmt_date(fetched.resource.fetched_at));
     Ok((doc, as_of))
+}
+
+/// Why a fetched document does not speak for `url` (see [`crate::net::CachedResource::speaks_for`]).
+pub(crate) fn not_its_own(url: &str, resource: &crate::net::CachedResource) -> String {
+    match &resource.final_url {
+        Some(served) => format!("{url} redirected to {served}, another origin, which cannot speak for it"),
+        None => format!("the cached copy of {url} does not say which address served it"),
+    }
+}
+
+/// An issuer's own document, fetched from its https id: it must be served from that origin and, when it states
+/// an `id`, be that issuer's.
+pub async fn fetch_issuer_document(issuer: &str, env: &Env<'_>) -> Result<(Value, Option<String>), KeyError> {
+    let (doc, as_of) = fetch_json(issuer, env).await?;
+    match doc.get("id").and_then(Value::as_str) {
+        Some(id) if id != issuer => Err(KeyError::Invalid(format!(
+            "the document at {issuer} is not the issuer's (it says it is {id})"
+        ))),
+        _ => Ok((doc, as_of)),
+    }
 }
 
 /// Find `vm` in a DID document, controller document, issuer profile or key document; its key and controller.

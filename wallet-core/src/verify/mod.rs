@@ -199,7 +199,8 @@ pub struct Report {
     /// The credential as verified (JSON), for callers that keep it.
     #[serde(skip)]
     pub document: Option<Value>,
-    /// The exact bytes that were signed (the JSON text as found, or the compact JWT), for callers that keep it.
+    /// The exact bytes that were signed (the JSON text as found, or the compact JWT; for a hosted OB 2.0 assertion,
+    /// the issuer's copy as served), for callers that keep it.
     #[serde(skip)]
     pub raw: Option<Vec<u8>>,
 }

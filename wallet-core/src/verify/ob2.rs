@@ -154,7 +154,69 @@ fn report(
     }
 }
 
-/// A signed OB 2.0 assertion: the JWS verifies with the issuer's CryptographicKey, owned by the issuer.
+/// The key a signed assertion names: `verification.creator` (`verify.creator` in older payloads), else the JWS
+/// header's `kid` when it is a URL.
+fn signing_key_url(assertion: &Value, header: &Value) -> Option<String> {
+    assertion
+        .get("verification")
+        .or_else(|| assertion.get("verify"))
+        .and_then(|v| str_of(v, "creator"))
+        .or_else(|| str_of(header, "kid").filter(|k| k.starts_with("https://") || k.starts_with("http://")))
+        .map(str::to_owned)
+}
+
+/// The JWS checked with the key at `key_url` — the only document fetched before the signature holds. With it, the
+/// owner the key document names.
+async fn signature(jws: &Jws, key_url: Option<&str>, env: &Env<'_>) -> (Check, Option<String>) {
+    let alg = match proof::jws_algorithm(&jws.header) {
+        Ok(alg) => alg,
+        Err(r) => return (Check::failed(CheckId::Proof, r), None),
+    };
+    let Some(key_url) = key_url else {
+        return (
+            Check::unchecked(
+                CheckId::Proof,
+                "the assertion does not name its signing key (verification.creator), and nothing else it names \
+                 is fetched before its signature holds",
+            ),
+            None,
+        );
+    };
+    let (key_doc, as_of) = match keys::fetch_json(key_url, env).await {
+        Ok(v) => v,
+        Err(KeyError::Unresolvable(r)) => {
+            return (
+                Check::unchecked(
+                    CheckId::Proof,
+                    format!("the issuer's key could not be fetched: {r}"),
+                ),
+                None,
+            )
+        }
+        Err(KeyError::Invalid(r)) => return (Check::failed(CheckId::Proof, r), None),
+    };
+    let jwk = match keys::key_of(&key_doc) {
+        Ok(jwk) => jwk,
+        Err(e) => return (Check::failed(CheckId::Proof, e.reason().to_owned()), None),
+    };
+    match proof::verify_signature(alg, jws.signing_input.as_bytes(), &jwk, &jws.signature) {
+        Ok(()) => {
+            let when = as_of.map(|d| format!(" (key as of {d})")).unwrap_or_default();
+            let owner = str_of(&key_doc, "owner")
+                .or_else(|| str_of(&key_doc, "controller"))
+                .map(str::to_owned);
+            (
+                Check::passed(CheckId::Proof, format!("signature by {key_url} verifies{when}")),
+                owner,
+            )
+        }
+        Err(r) => (Check::failed(CheckId::Proof, r), None),
+    }
+}
+
+/// A signed OB 2.0 assertion: the JWS verifies with the issuer's CryptographicKey, owned by the issuer. Until the
+/// signature holds, the key is the only thing fetched: a forged assertion does not send Carnet to the addresses
+/// it names (badge class, issuer profile, revocation list).
 pub(crate) async fn verify_signed(
     jws: &Jws,
     assertion: Value,
@@ -166,73 +228,33 @@ pub(crate) async fn verify_signed(
         CheckId::Format,
         "an Open Badges 2.0 signed assertion",
     )];
-    let badge = linked(assertion.get("badge"), env).await.ok();
-    let issuer = match badge.as_ref().map(|b| b.get("issuer")) {
-        Some(i) => linked(i, env).await.ok(),
-        None => None,
-    };
-    let issuer_id = issuer
-        .as_ref()
-        .and_then(|i| str_of(i, "id").map(str::to_owned))
-        .or_else(|| badge.as_ref().and_then(|b| id_of(b.get("issuer"))));
-    checks.push(badge_check(badge.as_ref()));
-    let creator = assertion
-        .get("verification")
-        .and_then(|v| str_of(v, "creator"))
-        .map(str::to_owned)
-        .or_else(|| issuer.as_ref().and_then(|i| id_of(i.get("publicKey"))));
-    let alg = proof::jws_algorithm(&jws.header);
-    let (proof_check, owner) = match (alg, creator) {
-        (Err(r), _) => (Check::failed(CheckId::Proof, r), None),
-        (_, None) => (
-            Check::unchecked(
-                CheckId::Proof,
-                "the issuer's signing key is not named and the issuer profile could not be read",
-            ),
-            None,
-        ),
-        (Ok(alg), Some(key_url)) => match keys::fetch_json(&key_url, env).await {
-            Err(KeyError::Unresolvable(r)) => (
-                Check::unchecked(
-                    CheckId::Proof,
-                    format!("the issuer's key could not be fetched: {r}"),
-                ),
-                None,
-            ),
-            Err(KeyError::Invalid(r)) => (Check::failed(CheckId::Proof, r), None),
-            Ok((key_doc, as_of)) => match keys::key_of(&key_doc) {
-                Err(e) => (Check::failed(CheckId::Proof, e.reason().to_owned()), None),
-                Ok(jwk) => {
-                    match proof::verify_signature(alg, jws.signing_input.as_bytes(), &jwk, &jws.signature) {
-                        Ok(()) => {
-                            let when = as_of.map(|d| format!(" (key as of {d})")).unwrap_or_default();
-                            let owner = str_of(&key_doc, "owner")
-                                .or_else(|| str_of(&key_doc, "controller"))
-                                .map(str::to_owned);
-                            (
-                                Check::passed(
-                                    CheckId::Proof,
-                                    format!("signature by {key_url} verifies{when}"),
-                                ),
-                                owner,
-                            )
-                        }
-                        Err(r) => (Check::failed(CheckId::Proof, r), None),
-                    }
-                }
-            },
-        },
-    };
+    let key_url = signing_key_url(&assertion, &jws.header);
+    let (proof_check, owner) = signature(jws, key_url.as_deref(), env).await;
     let proof_ok = proof_check.outcome == Outcome::Passed;
+    // The badge class: fetched once the signature holds; before, only a copy inside the assertion is read.
+    let badge = if proof_ok {
+        linked(assertion.get("badge"), env).await.ok()
+    } else {
+        assertion.get("badge").filter(|b| b.is_object()).cloned()
+    };
+    let issuer_id = badge.as_ref().and_then(|b| id_of(b.get("issuer")));
+    let inline_issuer = badge
+        .as_ref()
+        .and_then(|b| b.get("issuer"))
+        .filter(|i| i.is_object())
+        .cloned();
+    checks.push(match (&badge, proof_ok) {
+        (None, false) => Check::skipped(
+            CheckId::Schema,
+            "not checked: the badge class is not fetched before the signature holds",
+        ),
+        (badge, _) => badge_check(badge.as_ref()),
+    });
     checks.push(proof_check);
     // The binding needs the issuer's own profile, fetched from its id (an inline copy in the payload proves
     // nothing): it must list the signing key, and the key document must name that issuer as owner.
-    let key_url = assertion
-        .get("verification")
-        .and_then(|v| str_of(v, "creator"))
-        .map(str::to_owned);
     let issuer_profile = match (&issuer_id, proof_ok) {
-        (Some(id), true) => keys::fetch_json(id, env)
+        (Some(id), true) => keys::fetch_issuer_document(id, env)
             .await
             .map(|(d, _)| d)
             .map_err(|e| e.reason().to_owned()),
@@ -269,7 +291,7 @@ pub(crate) async fn verify_signed(
             ),
         },
     });
-    let issuer = issuer_profile.ok().or(issuer);
+    let issuer = issuer_profile.ok().or(inline_issuer);
     checks.push(dates(&assertion, env.opts.now));
     checks.push(if proof_ok {
         revocation(&assertion, issuer.as_ref(), env).await
@@ -307,31 +329,48 @@ fn url_report(container: Option<&'static str>, url: &str, checks: Vec<Check>) ->
     )
 }
 
-/// A hosted assertion given by its URL: fetch it; 410 means revoked.
+/// A hosted assertion given by its URL (a baked badge that holds only the URL).
 pub(crate) async fn verify_hosted(
     url: &str,
     container: Option<&'static str>,
     env: &Env<'_>,
     out: &mut Vec<Report>,
 ) {
+    check_hosted(url, None, container, env, out).await
+}
+
+/// A hosted assertion at `url` (`local`: the copy the learner holds, if any): fetch it; 410 means revoked. The
+/// verdict is about the issuer's copy, so the report keeps that copy — its document and its bytes as served — and
+/// never the local one.
+async fn check_hosted(
+    url: &str,
+    local: Option<&Value>,
+    container: Option<&'static str>,
+    env: &Env<'_>,
+    out: &mut Vec<Report>,
+) {
+    let unread = |why: String| {
+        vec![
+            Check::passed(CheckId::Format, "an Open Badges 2.0 hosted assertion (a URL)"),
+            Check::unchecked(
+                CheckId::Proof,
+                format!("a hosted badge is checked at its issuer's address, which could not be read: {why}"),
+            ),
+            Check::skipped(
+                CheckId::IssuerBinding,
+                "not checked: the assertion could not be fetched",
+            ),
+            Check::skipped(CheckId::Dates, "not checked: the assertion could not be fetched"),
+        ]
+    };
     match env.net.fetch(url, env.cache).await {
-        Err(e) => {
-            let checks = vec![
-                Check::passed(CheckId::Format, "an Open Badges 2.0 hosted assertion (a URL)"),
-                Check::unchecked(
-                    CheckId::Proof,
-                    format!(
-                        "a hosted badge is checked at its issuer's address, which could not be read: {e}"
-                    ),
-                ),
-                Check::skipped(
-                    CheckId::IssuerBinding,
-                    "not checked: the assertion could not be fetched",
-                ),
-                Check::skipped(CheckId::Dates, "not checked: the assertion could not be fetched"),
-            ];
-            out.push(url_report(container, url, checks));
-        }
+        Err(e) => out.push(url_report(container, url, unread(e.to_string()))),
+        // Served from elsewhere: not the issuer's word (an open redirect could point anywhere).
+        Ok(f) if !f.resource.speaks_for(url) => out.push(url_report(
+            container,
+            url,
+            unread(keys::not_its_own(url, &f.resource)),
+        )),
         Ok(f) if f.resource.status == 410 => {
             let checks = vec![
                 Check::passed(CheckId::Format, "an Open Badges 2.0 hosted assertion (a URL)"),
@@ -347,15 +386,11 @@ pub(crate) async fn verify_hosted(
         }
         Ok(f) => match crate::json::parse_slice(&f.resource.body) {
             Ok(doc) if is_assertion(&doc) => {
-                hosted_checks(
-                    doc,
-                    Some(url),
-                    f.from_cache.then(|| fmt_date(f.resource.fetched_at)),
-                    container,
-                    env,
-                    out,
-                )
-                .await
+                let differs = local.is_some_and(|l| *l != doc);
+                let as_of = f.from_cache.then(|| fmt_date(f.resource.fetched_at));
+                let mut report = hosted_checks(doc, url, as_of, differs, container, env).await;
+                report.raw = Some(f.resource.body);
+                out.push(report);
             }
             _ => out.push(super::error_report(
                 container,
@@ -386,10 +421,7 @@ pub(crate) async fn verify_assertion_json(
                 "a hosted assertion without an id cannot be checked".into(),
             ));
         };
-        let mut sub = Vec::new();
-        verify_hosted(&id, container, env, &mut sub).await;
-        out.extend(sub);
-        return;
+        return check_hosted(&id, Some(&doc), container, env, out).await;
     }
     let checks = vec![
         Check::passed(
@@ -407,17 +439,24 @@ pub(crate) async fn verify_assertion_json(
     out.push(report(container, "ob2-signed", checks, info, doc));
 }
 
+/// The checks on the issuer's copy of a hosted assertion, fetched from `fetched_from`. `local_differs`: the learner's
+/// copy is not the same document (the issuer's is the one checked, and kept).
 async fn hosted_checks(
     doc: Value,
-    fetched_from: Option<&str>,
+    fetched_from: &str,
     as_of: Option<String>,
+    local_differs: bool,
     container: Option<&'static str>,
     env: &Env<'_>,
-    out: &mut Vec<Report>,
-) {
+) -> Report {
     let mut checks = vec![Check::passed(
         CheckId::Format,
-        "an Open Badges 2.0 hosted assertion",
+        if local_differs {
+            "an Open Badges 2.0 hosted assertion; the local copy differs from the issuer's, which is the one \
+             checked and kept"
+        } else {
+            "an Open Badges 2.0 hosted assertion"
+        },
     )];
     let badge = linked(doc.get("badge"), env).await.ok();
     // The issuer's profile from its own address (an inline copy could name any allowed origin).
@@ -429,7 +468,7 @@ async fn hosted_checks(
     checks.push(badge_check(badge.as_ref()));
     let id = str_of(&doc, "id").unwrap_or("");
     let when = as_of.map(|d| format!(" (copy as of {d})")).unwrap_or_default();
-    if fetched_from.is_some_and(|u| u != id) {
+    if fetched_from != id {
         checks.push(Check::failed(
             CheckId::Proof,
             format!("the assertion's id {id} is not the address it was fetched from"),
@@ -491,5 +530,5 @@ async fn hosted_checks(
     }
     checks.push(recipient(&doc, &env.opts.identities));
     let info = info(&doc, badge.as_ref(), issuer.as_ref());
-    out.push(report(container, "ob2-hosted", checks, info, doc));
+    report(container, "ob2-hosted", checks, info, doc)
 }

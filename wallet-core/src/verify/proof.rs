@@ -376,7 +376,7 @@ pub async fn jws_key(
     }
     // No kid and no jwk, issuer on the web: the key its own profile publishes (OB 3.0 issuers' profiles may).
     if let Some(iss) = iss.filter(|i| i.starts_with("https://") || i.starts_with("http://")) {
-        let (doc, as_of) = keys::fetch_json(iss, env).await?;
+        let (doc, as_of) = keys::fetch_issuer_document(iss, env).await?;
         let found: Vec<JWK> = keys::methods(&doc, keys::KEY_FIELDS)
             .into_iter()
             .filter_map(|m| keys::key_of(m).ok())

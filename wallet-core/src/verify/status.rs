@@ -66,8 +66,15 @@ fn when(as_of: &Option<String>) -> String {
     }
 }
 
-async fn fetch(url: &str, env: &Env<'_>) -> Result<(Value, Option<String>), Finding> {
-    keys::fetch_json(url, env).await.map_err(|e| match e {
+/// A list through `net`. A signed list (`signed`: its proof and issuer are checked next) may be served from wherever
+/// redirects lead; an unsigned one speaks for its issuer only from its own address's origin.
+async fn fetch(url: &str, signed: bool, env: &Env<'_>) -> Result<(Value, Option<String>), Finding> {
+    let fetched = if signed {
+        keys::fetch_signed_json(url, env).await
+    } else {
+        keys::fetch_json(url, env).await
+    };
+    fetched.map_err(|e| match e {
         keys::KeyError::Unresolvable(r) => Finding::Unchecked(format!("status not checked: {r}")),
         // A page that is not a list (a captive portal, an error page) says nothing about revocation.
         keys::KeyError::Invalid(r) => {
@@ -102,7 +109,7 @@ async fn bitstring(doc: &Value, e: &Value, list_type: &str, env: &Env<'_>) -> Fi
         return Finding::Unchecked(format!("status entries of {size} bits are not supported"));
     }
     let url = url.as_str();
-    let (written, as_of) = match fetch(url, env).await {
+    let (written, as_of) = match fetch(url, true, env).await {
         Ok(v) => v,
         Err(f) => return f,
     };
@@ -223,7 +230,7 @@ async fn revocation_list(doc: &Value, e: &Value, env: &Env<'_>) -> Finding {
         return Finding::Untrusted("the revocation list entry has no id".into());
     };
     let url = url.as_str();
-    let (list, as_of) = match fetch(url, env).await {
+    let (list, as_of) = match fetch(url, false, env).await {
         Ok(v) => v,
         Err(f) => return f,
     };

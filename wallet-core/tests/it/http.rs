@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-/// What the server answers for a path: status and body.
+/// What the server answers for a path: status and body. For a redirect status (301, 302, 303, 307, 308) the body
+/// is the `Location` it answers with, and no body is sent.
 pub type Routes = HashMap<String, (u16, Vec<u8>)>;
 
 pub struct Server {
@@ -43,15 +44,27 @@ pub async fn serve(routes: Routes) -> Server {
                 let head = String::from_utf8_lossy(&buf).to_string();
                 let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
                 seen.lock().unwrap().push(path.clone());
-                let (status, body) = routes.get(&path).cloned().unwrap_or((404, b"not found".to_vec()));
+                let (status, mut body) = routes.get(&path).cloned().unwrap_or((404, b"not found".to_vec()));
                 let reason = match status {
                     200 => "OK",
+                    301 => "Moved Permanently",
+                    302 => "Found",
+                    303 => "See Other",
+                    307 => "Temporary Redirect",
+                    308 => "Permanent Redirect",
                     404 => "Not Found",
                     410 => "Gone",
                     _ => "Other",
                 };
+                let location = match status {
+                    301..=303 | 307 | 308 => {
+                        let to = String::from_utf8(std::mem::take(&mut body)).unwrap();
+                        format!("Location: {to}\r\n")
+                    }
+                    _ => String::new(),
+                };
                 let head = format!(
-                    "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    "HTTP/1.1 {status} {reason}\r\n{location}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
                     body.len()
                 );
                 let _ = sock.write_all(head.as_bytes()).await;

@@ -10,6 +10,7 @@ mod import;
 mod importer;
 mod keyring;
 mod mutations;
+mod net;
 mod profiles;
 mod support;
 mod tidy;

@@ -238,7 +238,7 @@ export const en = {
       'backup.read_failed': 'Carnet could not read the file.',
       'backup.failed': 'The backup failed. Nothing was changed.',
       'net.offline': 'Carnet is offline and has never fetched this document.',
-      'net.refused': 'Carnet only fetches documents over a secure (https) connection.',
+      'net.refused': 'Carnet only fetches documents from public addresses, over a secure (https) connection.',
       'net.status': 'The issuer’s server answered with an error.',
       'net.too_large': 'The issuer’s server sent a document that is too large.',
       'net.transport': 'The issuer’s server could not be reached.',

@@ -250,7 +250,7 @@ export const fr: Messages = {
       'backup.read_failed': 'Carnet n’a pas pu lire le fichier.',
       'backup.failed': 'La sauvegarde a échoué. Rien n’a été modifié.',
       'net.offline': 'Carnet est hors ligne et n’a jamais téléchargé ce document.',
-      'net.refused': 'Carnet ne télécharge des documents que par une connexion sécurisée (https).',
+      'net.refused': 'Carnet ne télécharge des documents qu’à des adresses publiques, par une connexion sécurisée (https).',
       'net.status': 'Le serveur de l’émetteur a répondu par une erreur.',
       'net.too_large': 'Le serveur de l’émetteur a envoyé un document trop volumineux.',
       'net.transport': 'Le serveur de l’émetteur est injoignable.',
