@@ -216,7 +216,7 @@ pub fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
                     .unwrap_or("          "),
                 e.verdict.map(|v| v.as_str()).unwrap_or("-"),
                 e.name.as_deref().unwrap_or("(no name)"),
-                e.issuer_name.as_deref().or(e.issuer.as_deref()).unwrap_or(""),
+                issuer_text(e),
                 if flags.is_empty() {
                     String::new()
                 } else {
@@ -227,6 +227,29 @@ pub fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
         out.push_str(&format!("{} credential(s)\n", p.total));
         out
     })
+}
+
+/// Who vouches for an issuer's self-written name, in words: `example.edu, confirmed`, `self-named, key only`.
+pub(crate) fn identity_text(identity: &wallet_core::verify::IssuerIdentity) -> String {
+    use wallet_core::verify::IssuerIdentity;
+    match identity {
+        IssuerIdentity::Domain {
+            domain,
+            confirmed: true,
+        } => format!("{domain}, confirmed"),
+        IssuerIdentity::Domain { domain, .. } => format!("{domain}, not confirmed"),
+        IssuerIdentity::KeyOnly { .. } => "self-named, key only".to_owned(),
+        IssuerIdentity::Unverified { .. } => "identity not checked".to_owned(),
+    }
+}
+
+/// The issuer as a line shows it: its name, then who vouches for it.
+fn issuer_text(e: &wallet_core::portfolio::PortfolioEntry) -> String {
+    let name = e.issuer_name.as_deref().or(e.issuer.as_deref()).unwrap_or("?");
+    match &e.issuer_identity {
+        Some(i) => format!("{name} ({})", identity_text(i)),
+        None => name.to_owned(),
+    }
 }
 
 pub fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
@@ -242,7 +265,7 @@ pub fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
         let mut out = format!(
             "{}\n  issuer:   {}\n  awarded:  {}\n  verdict:  {}{}\n",
             e.name.as_deref().unwrap_or("(no name)"),
-            e.issuer_name.as_deref().or(e.issuer.as_deref()).unwrap_or("?"),
+            issuer_text(e),
             e.awarded.as_deref().unwrap_or("?"),
             e.verdict.map(|v| v.as_str()).unwrap_or("-"),
             if e.quarantined {
@@ -255,6 +278,9 @@ pub fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
         );
         if let Some(desc) = &e.description {
             out.push_str(&format!("  about:    {desc}\n"));
+        }
+        if e.image_source == Some(wallet_core::picture::PictureSource::File) {
+            out.push_str("  picture:  from the file (the issuer's signature does not cover it)\n");
         }
         for c in &d.checks {
             out.push_str(&format!(

@@ -176,7 +176,10 @@ fn text_line(file: &str, r: &Report, numbered: bool) -> String {
             line.push_str(&format!(" — {name}"));
         }
         if let Some(issuer) = c.issuer_name.as_ref().or(c.issuer.as_ref()) {
-            line.push_str(&format!(" ({issuer})"));
+            match &r.issuer_identity {
+                Some(i) => line.push_str(&format!(" ({issuer}; {})", crate::portfolio::identity_text(i))),
+                None => line.push_str(&format!(" ({issuer})")),
+            }
         }
     } else if r.kind == "presentation" {
         line.push_str(" — presentation");

@@ -306,6 +306,32 @@ pub struct PortfolioEntry {
     pub alignments: Vec<String>,
     /// Whether `credential_image` has a picture for it.
     pub has_image: bool,
+    /// `credential` (inside the signed credential), `issuer` (the address it names), `file` (the picture it was
+    /// baked into: not covered by the signature), or none.
+    pub image_source: Option<String>,
+    /// Who vouches for the issuer's name.
+    pub issuer_identity: Option<IssuerIdentity>,
+}
+
+/// Who vouches for an issuer's self-asserted name: a web domain (confirmed when the signing key is in the domain's
+/// own document), only a key (did:key, did:jwk), or nothing Carnet can check.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum IssuerIdentity {
+    Domain { domain: String, confirmed: bool },
+    KeyOnly { method: String },
+    Unverified { id: String },
+}
+
+impl From<wallet_core::verify::IssuerIdentity> for IssuerIdentity {
+    fn from(i: wallet_core::verify::IssuerIdentity) -> Self {
+        use wallet_core::verify::IssuerIdentity as Core;
+        match i {
+            Core::Domain { domain, confirmed } => Self::Domain { domain, confirmed },
+            Core::KeyOnly { method } => Self::KeyOnly { method },
+            Core::Unverified { id } => Self::Unverified { id },
+        }
+    }
 }
 
 impl From<wallet_core::portfolio::PortfolioEntry> for PortfolioEntry {
@@ -325,6 +351,15 @@ impl From<wallet_core::portfolio::PortfolioEntry> for PortfolioEntry {
             tags: e.tags,
             alignments: e.alignments,
             has_image: e.has_image,
+            image_source: e.image_source.map(|s| {
+                match s {
+                    wallet_core::picture::PictureSource::Credential => "credential",
+                    wallet_core::picture::PictureSource::Issuer => "issuer",
+                    wallet_core::picture::PictureSource::File => "file",
+                }
+                .to_owned()
+            }),
+            issuer_identity: e.issuer_identity.map(IssuerIdentity::from),
         }
     }
 }

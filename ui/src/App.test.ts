@@ -185,6 +185,36 @@ describe('Import and portfolio', () => {
     expect(screen.getByRole('heading', { level: 3 }).textContent).toContain('Valid, not fully checked');
   });
 
+  it('says who vouches for each issuer, and when a picture is only the file’s', async () => {
+    await unlockedApp();
+    await fireEvent.click(screen.getByRole('link', { name: 'Import' }));
+    await fireEvent.input(screen.getByLabelText('Or type the path of a file or folder'), {
+      target: { value: '/home/learner/badges' },
+    });
+    await fireEvent.click(screen.getByTestId('import-path-go'));
+    await screen.findByRole('table', { name: 'Import report' });
+    await fireEvent.click(screen.getByRole('link', { name: 'Portfolio' }));
+    await waitFor(() => expect(screen.getAllByTestId('card-identity').length).toBe(2));
+    expect(screen.getAllByTestId('card-identity').map((e) => e.textContent)).toEqual([
+      'self-named, key only',
+      'csfoy.ca, confirmed',
+    ]);
+    await fireEvent.click(screen.getAllByTestId('credential-card')[0]!);
+    const detail = await screen.findByTestId('credential-detail');
+    expect(within(detail).getByTestId('picture-from-file').textContent).toContain('Picture from the file');
+    expect(within(detail).getByTestId('detail-identity').textContent).toContain('self-named, key only');
+    await fireEvent.click(screen.getAllByTestId('credential-card')[1]!);
+    await waitFor(() => expect(screen.getByTestId('credential-detail').textContent).toContain('Réanimation'));
+    expect(screen.queryByTestId('picture-from-file')).toBeNull();
+    i18n.apply('fr');
+    await waitFor(() =>
+      expect(screen.getAllByTestId('card-identity').map((e) => e.textContent)).toEqual([
+        'nom déclaré, clé seulement',
+        'csfoy.ca, confirmé',
+      ]),
+    );
+  });
+
   it('speaks French in the report', async () => {
     await unlockedApp();
     i18n.apply('fr');
@@ -203,7 +233,7 @@ describe('Portfolio paging', () => {
       fake.credentials.push({
         id: `c${i}`, name: `Badge ${i}`, issuer: 'did:key:z6MkX', issuerName: 'Collège', description: null,
         awarded: '2024-01-01T00:00:00Z', validUntil: null, verdict: 'valid', partlyChecked: false, quarantined: false, superseded: false,
-        tags: [], alignments: [], hasImage: false,
+        tags: [], alignments: [], hasImage: false, imageSource: null, issuerIdentity: null,
       });
     }
     render(App, { props: { platform: fake.platform, version: '0.1.0' } });

@@ -96,6 +96,14 @@ pub struct CredentialMeta {
     /// portfolio index; read one at a time.
     #[serde(default)]
     pub image: Option<String>,
+    /// Where the picture comes from: the signed credential, the web address it names, or the file it was baked
+    /// into (not covered by the signature: the details say "picture from the file").
+    #[serde(default)]
+    pub image_source: Option<crate::picture::PictureSource>,
+    /// Who vouches for the issuer's name: its web domain (confirmed when the key is in the domain's own
+    /// document) or only a key.
+    #[serde(default)]
+    pub issuer_identity: Option<crate::verify::IssuerIdentity>,
 }
 
 /// `net`'s cache kept in the encrypted store: issuer documents, DID documents and status lists fetched for

@@ -185,25 +185,8 @@ struct Verified {
     reports: Result<Vec<Report>, String>,
     /// The baked image itself (PNG or SVG), as a data: URI, for the portfolio.
     image: Option<String>,
-}
-
-/// Baked images up to this size are kept for display (the grid shows them; larger ones are not duplicated).
-const MAX_IMAGE_BYTES: usize = 1024 * 1024;
-
-fn baked_image(bytes: &[u8]) -> Option<String> {
-    use base64::Engine;
-    if bytes.len() > MAX_IMAGE_BYTES {
-        return None;
-    }
-    let mime = match crate::import::sniff(bytes)? {
-        crate::import::Container::Png => "image/png",
-        crate::import::Container::Svg => "image/svg+xml",
-        _ => return None,
-    };
-    Some(format!(
-        "data:{mime};base64,{}",
-        base64::engine::general_purpose::STANDARD.encode(bytes)
-    ))
+    /// Pictures the credentials name by URL, fetched (URL → data: URI), for those whose proof holds.
+    fetched: HashMap<String, String>,
 }
 
 /// What the writer needs to know about the wallet.
@@ -287,7 +270,15 @@ fn meta_of(r: &Report, channel: &str, now: OffsetDateTime, quarantined: bool) ->
         quarantined,
         superseded_by: None,
         image: None,
+        image_source: None,
+        issuer_identity: r.issuer_identity.clone(),
     }
+}
+
+fn proof_holds(r: &Report) -> bool {
+    r.checks
+        .iter()
+        .any(|c| c.id == verify::CheckId::Proof && c.outcome == verify::Outcome::Passed)
 }
 
 fn later(a: Option<&str>, b: Option<&str>) -> bool {
@@ -322,6 +313,7 @@ fn decide(
     file: &str,
     r: &Report,
     image: Option<&str>,
+    fetched: &HashMap<String, String>,
     pending: &mut Pending,
 ) -> Result<Item, StoreError> {
     let name = r.credential.as_ref().and_then(|c| c.name.clone());
@@ -385,25 +377,21 @@ fn decide(
         return Ok(item);
     }
     let mut meta = meta_of(r, channel, ctx.now, quarantined);
-    // The badge's picture: the baked image itself, else a data: image inside the credential (never a remote one).
-    meta.image = image.map(str::to_owned).or_else(|| {
-        let doc = r.document.as_ref()?;
-        let subject = verify::first_subject(doc);
-        [
-            doc.get("image"),
-            subject
-                .and_then(|s| s.get("achievement"))
-                .and_then(|a| a.get("image")),
-        ]
-        .into_iter()
-        .flatten()
-        .find_map(|i| {
-            i.as_str()
-                .or_else(|| i.get("id").and_then(Value::as_str))
-                .map(str::to_owned)
-        })
-        .filter(|u| u.starts_with("data:image/") && u.len() <= MAX_IMAGE_BYTES * 4 / 3 + 64)
-    });
+    // The badge's picture: the credential's own, else the one it names on the web (fetched by the worker), else
+    // — only when it names none — the picture it was baked into, marked as such.
+    let named = r
+        .document
+        .as_ref()
+        .map(crate::picture::named)
+        .unwrap_or(crate::picture::Named::Nothing);
+    let fetched_picture = match &named {
+        crate::picture::Named::Url(url) => fetched.get(url).map(String::as_str),
+        _ => None,
+    };
+    if let Some((uri, source)) = crate::picture::choose(&named, fetched_picture, image) {
+        meta.image = Some(uri);
+        meta.image_source = Some(source);
+    }
     let cid = credentials::version_key(&meta.info);
     let mut supersedes: Option<StoredCredential> = None;
     if let (Some(cid), false) = (&cid, quarantined) {
@@ -546,7 +534,7 @@ pub(crate) fn run(
                         Input::Bytes(b) => (Ok(b.clone()), "paste"),
                         Input::Unreadable(why) => (Err(why.clone()), "folder"),
                     };
-                    let image = bytes.as_deref().ok().and_then(baked_image);
+                    let image = bytes.as_deref().ok().and_then(crate::picture::data_uri);
                     let reports = match (&runtime, &net, bytes) {
                         // A panic in a third-party parser must cost one file, not the import (fuzzing found one).
                         (Ok(rt), Ok(net), Ok(bytes)) => {
@@ -562,6 +550,24 @@ pub(crate) fn run(
                         (_, Err(e), _) => Err(format!("could not start the network client: {e}")),
                         (_, _, Err(why)) => Err(why),
                     };
+                    // The pictures the credentials name on the web: fetched once now, kept with them (only for
+                    // credentials whose proof holds: nothing is fetched on behalf of forged data).
+                    let mut fetched = HashMap::new();
+                    if let (Ok(rt), Ok(net), Ok(reports)) = (&runtime, &net, &reports) {
+                        for r in reports.iter().filter(|r| proof_holds(r)) {
+                            if let Some(crate::picture::Named::Url(url)) =
+                                r.document.as_ref().map(crate::picture::named)
+                            {
+                                if let std::collections::hash_map::Entry::Vacant(slot) = fetched.entry(url) {
+                                    if let Some(uri) =
+                                        rt.block_on(crate::picture::fetch(slot.key(), net, cache))
+                                    {
+                                        slot.insert(uri);
+                                    }
+                                }
+                            }
+                        }
+                    }
                     if tx
                         .send(Verified {
                             seq,
@@ -569,6 +575,7 @@ pub(crate) fn run(
                             channel,
                             reports,
                             image,
+                            fetched,
                         })
                         .is_err()
                     {
@@ -670,6 +677,7 @@ pub(crate) fn run(
                                 &v.name,
                                 r,
                                 v.image.as_deref(),
+                                &v.fetched,
                                 &mut pending,
                             ) {
                                 Ok(item) => pending.items.push(item),

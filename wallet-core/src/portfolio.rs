@@ -31,6 +31,10 @@ pub struct PortfolioEntry {
     pub source: String,
     /// Whether [`crate::Wallet::credential_image`] has a picture for it.
     pub has_image: bool,
+    /// Where that picture comes from (the file's own picture is not covered by the signature).
+    pub image_source: Option<crate::picture::PictureSource>,
+    /// Who vouches for the issuer's name (a confirmed domain, or only a key).
+    pub issuer_identity: Option<crate::verify::IssuerIdentity>,
     /// Folded text searched by [`Query::search`].
     #[serde(skip)]
     haystack: String,
@@ -62,6 +66,8 @@ impl PortfolioEntry {
             alignments: m.map(|m| m.alignments.clone()).unwrap_or_default(),
             source: c.source.clone(),
             has_image: m.is_some_and(|m| m.image.is_some()),
+            image_source: m.and_then(|m| m.image.as_ref().and(m.image_source)),
+            issuer_identity: m.and_then(|m| m.issuer_identity.clone()),
             haystack: String::new(),
             sort_key: String::new(),
         };

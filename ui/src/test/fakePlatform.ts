@@ -50,12 +50,14 @@ export function fakePlatform(opts: FakeOptions = {}) {
     credentials.push({
       id: items[0]!.credentialId!, name: 'Soins infirmiers I', issuer: 'did:key:z6MkCollege', issuerName: 'Cégep de Sainte-Foy',
       description: 'Réussite du premier stage.', awarded: '2024-05-01T00:00:00Z', validUntil: null, verdict: 'valid',
-      partlyChecked: false, quarantined: false, superseded: false, tags: [], alignments: ['Soins'], hasImage: false,
+      partlyChecked: false, quarantined: false, superseded: false, tags: [], alignments: ['Soins'], hasImage: true,
+      imageSource: 'file', issuerIdentity: { kind: 'keyOnly', method: 'did:key' },
     });
     credentials.push({
       id: items[1]!.credentialId!, name: 'Réanimation', issuer: 'did:key:z6MkCollege', issuerName: 'Cégep de Sainte-Foy',
       description: null, awarded: '2024-03-01T00:00:00Z', validUntil: null, verdict: 'valid',
       partlyChecked: true, quarantined: false, superseded: false, tags: [], alignments: [], hasImage: false,
+      imageSource: null, issuerIdentity: { kind: 'domain', domain: 'csfoy.ca', confirmed: true },
     });
     return ok({ files: 3, imported: 2, duplicates: 0, superseded: 0, invalid: 1, indeterminate: 0, errors: 0, cancelled: false });
   };

@@ -203,6 +203,59 @@ pub struct Report {
     /// the issuer's copy as served), for callers that keep it.
     #[serde(skip)]
     pub raw: Option<Vec<u8>>,
+    /// Who vouches for the issuer's self-asserted name (see [`IssuerIdentity`]); none for presentations and
+    /// unreadable input.
+    pub issuer_identity: Option<IssuerIdentity>,
+}
+
+/// Who vouches for an issuer's name, which the issuer writes itself: a web domain (`example.edu`, for a did:web or
+/// an https issuer) — confirmed when the signing key was found in that domain's own document — or nobody but a
+/// key (did:key, did:jwk: "self-named, key only").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum IssuerIdentity {
+    /// The issuer is a web domain; `confirmed` when the credential's key is bound to it by the domain's document.
+    Domain { domain: String, confirmed: bool },
+    /// The issuer is only a key (`did:key`, `did:jwk`): its name is whatever the key holder wrote.
+    KeyOnly { method: String },
+    /// Another kind of identifier that nothing here vouches for (a `urn:`, an unsupported DID method).
+    Unverified { id: String },
+}
+
+impl IssuerIdentity {
+    /// The identity behind an issuer id, given whether the issuer binding check passed.
+    pub fn of(issuer: &str, bound: bool) -> Self {
+        if let Some(rest) = issuer.strip_prefix("did:web:") {
+            let host = rest.split(':').next().unwrap_or("");
+            // did:web encodes a port as %3A.
+            let host = host.split("%3A").next().unwrap_or(host).to_ascii_lowercase();
+            return IssuerIdentity::Domain {
+                domain: host,
+                confirmed: bound,
+            };
+        }
+        if issuer.starts_with("https://") || issuer.starts_with("http://") {
+            if let Some(host) = url::Url::parse(issuer)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_owned))
+            {
+                return IssuerIdentity::Domain {
+                    domain: host,
+                    confirmed: bound,
+                };
+            }
+        }
+        for method in ["did:key:", "did:jwk:"] {
+            if issuer.starts_with(method) {
+                return IssuerIdentity::KeyOnly {
+                    method: method.trim_end_matches(':').to_owned(),
+                };
+            }
+        }
+        IssuerIdentity::Unverified {
+            id: issuer.to_owned(),
+        }
+    }
 }
 
 /// What the caller asks of a verification.
@@ -297,6 +350,13 @@ pub async fn verify_bytes(bytes: &[u8], net: &Net, cache: &dyn FetchCache, opts:
     }
     for (i, r) in out.iter_mut().enumerate() {
         r.index = i;
+        let bound = r
+            .checks
+            .iter()
+            .any(|c| c.id == CheckId::IssuerBinding && c.outcome == Outcome::Passed);
+        if let Some(issuer) = r.credential.as_ref().and_then(|c| c.issuer.clone()) {
+            r.issuer_identity = Some(IssuerIdentity::of(&issuer, bound));
+        }
     }
     out
 }
@@ -370,6 +430,7 @@ impl Report {
             parent: None,
             document: None,
             raw: None,
+            issuer_identity: None,
         }
     }
 }
@@ -669,6 +730,7 @@ pub(crate) fn verify_credential<'a>(
             parent,
             document: Some(doc.clone()),
             raw: None,
+            issuer_identity: None,
         };
         // format
         let mut problems = Vec::new();
@@ -1300,6 +1362,7 @@ pub(crate) async fn push_presentation(
         parent: None,
         document: Some(document),
         raw: None,
+        issuer_identity: None,
     });
     for item in &embedded_credentials(vp) {
         verify_embedded(item, container, me, env, out).await;

@@ -151,6 +151,7 @@ fn report(
         parent: None,
         document: Some(doc),
         raw: None,
+        issuer_identity: None,
     }
 }
 

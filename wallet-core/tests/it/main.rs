@@ -12,6 +12,7 @@ mod keyring;
 mod mutations;
 mod net;
 mod profiles;
+mod signed;
 mod support;
 mod tidy;
 mod vault;

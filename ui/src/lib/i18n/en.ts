@@ -66,6 +66,14 @@ export const en = {
     showMore: (left: number) => `Show more (${left} not shown)`,
     awarded: 'Awarded',
     issuedBy: 'Issued by',
+    identity: {
+      domainConfirmed: (domain: string) => `${domain}, confirmed`,
+      domainUnconfirmed: (domain: string) => `${domain}, not confirmed`,
+      keyOnly: 'self-named, key only',
+      unverified: 'identity not checked',
+      help: 'An issuer writes its own name. Carnet shows who vouches for it: a web domain whose own documents hold the signing key (confirmed), or only a key.',
+    },
+    pictureFromFile: 'Picture from the file: the issuer’s signature does not cover it.',
     verdicts: {
       valid: 'Verified',
       validPartial: 'Valid, not fully checked',

@@ -70,6 +70,14 @@ export const fr: Messages = {
     showMore: (left: number) => `Afficher plus (${left} non affichées)`,
     awarded: 'Décerné le',
     issuedBy: 'Émis par',
+    identity: {
+      domainConfirmed: (domain: string) => `${domain}, confirmé`,
+      domainUnconfirmed: (domain: string) => `${domain}, non confirmé`,
+      keyOnly: 'nom déclaré, clé seulement',
+      unverified: 'identité non vérifiée',
+      help: 'Un émetteur écrit lui-même son nom. Carnet montre qui s’en porte garant : un domaine Web dont les documents contiennent la clé de signature (confirmé), ou seulement une clé.',
+    },
+    pictureFromFile: 'Image tirée du fichier : la signature de l’émetteur ne la couvre pas.',
     verdicts: {
       valid: 'Vérifié',
       validPartial: 'Valide, vérification incomplète',

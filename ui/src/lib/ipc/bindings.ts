@@ -200,6 +200,12 @@ export type ImportSummary = {
 	cancelled: boolean,
 };
 
+/**
+ *  Who vouches for an issuer's self-asserted name: a web domain (confirmed when the signing key is in the domain's
+ *  own document), only a key (did:key, did:jwk), or nothing Carnet can check.
+ */
+export type IssuerIdentity = { kind: "domain"; domain: string; confirmed: boolean } | { kind: "keyOnly"; method: string } | { kind: "unverified"; id: string };
+
 /**  Whether opening the wallet created it or found it. */
 export type OpenOutcome = "created" | "opened";
 
@@ -224,6 +230,13 @@ export type PortfolioEntry_Deserialize = {
 	alignments: string[],
 	/**  Whether `credential_image` has a picture for it. */
 	hasImage: boolean,
+	/**
+	 *  `credential` (inside the signed credential), `issuer` (the address it names), `file` (the picture it was
+	 *  baked into: not covered by the signature), or none.
+	 */
+	imageSource?: string | null,
+	/**  Who vouches for the issuer's name. */
+	issuerIdentity?: IssuerIdentity | null,
 };
 
 /**  One credential as the portfolio grid shows it. */
@@ -244,6 +257,13 @@ export type PortfolioEntry_Serialize = {
 	alignments: string[],
 	/**  Whether `credential_image` has a picture for it. */
 	hasImage: boolean,
+	/**
+	 *  `credential` (inside the signed credential), `issuer` (the address it names), `file` (the picture it was
+	 *  baked into: not covered by the signature), or none.
+	 */
+	imageSource: string | null,
+	/**  Who vouches for the issuer's name. */
+	issuerIdentity: IssuerIdentity | null,
 };
 
 /**  A page of the portfolio. */
