@@ -2,7 +2,10 @@
 //!
 //! A thin translation over wallet-core: parse arguments, call the [`wallet_core::Wallet`] facade,
 //! print the result (plain text or `--json`), and turn errors into one line and a non-zero exit code.
+//! Everything printed goes through [`out`], so `carnet … | head` ends quietly (status 141).
+#![deny(clippy::print_stdout)]
 
+mod out;
 mod portfolio;
 mod secrets;
 mod verify;
@@ -269,12 +272,9 @@ fn run(cli: Cli) -> Result<()> {
 
 pub(crate) fn print<T: Serialize>(ctx: &Ctx, value: &T, text: impl FnOnce(&T) -> String) -> Result<()> {
     if ctx.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(value).context("cannot format the result as JSON")?
-        );
+        out::line(&serde_json::to_string_pretty(value).context("cannot format the result as JSON")?);
     } else {
-        print!("{}", text(value));
+        out::text(&text(value));
     }
     Ok(())
 }
