@@ -137,13 +137,18 @@ pub(crate) fn write_backup(
     Ok(file_bytes.len() as u64)
 }
 
-/// Creates `path` (never overwriting), writes it fully and flushes it; a partial file is removed.
+/// Creates `path` (never overwriting), readable by its owner only (0600 on Unix), writes it fully and flushes it;
+/// a partial file is removed.
 fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), BackupError> {
     let err = |e: std::io::Error| BackupError::Write {
         path: path.to_path_buf(),
         reason: e.to_string(),
     };
-    let mut file = match fs::OpenOptions::new().write(true).create_new(true).open(path) {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = match options.open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             return Err(BackupError::OutputExists {
@@ -295,38 +300,49 @@ fn extension(raw: &[u8]) -> &'static str {
     }
 }
 
+/// Creates `dir` and any missing parents, readable by their owner only (0700 on Unix).
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
 /// Writes every credential, as its original bytes, plus `manifest.json`, into a new or empty folder.
-/// NOT encrypted: the caller must have warned the learner. On failure, the files written are removed.
+/// NOT encrypted: the caller must have warned the learner. A folder Carnet creates is 0700 and every file it
+/// writes 0600 (Unix), so only the learner's account can read them; an existing empty folder keeps the
+/// permissions the learner gave it. On failure, the files written (and the folder, if Carnet made it) are removed.
 pub(crate) fn export_plain(store: &Store, dir: &Path) -> Result<ExportReport, BackupError> {
     let werr = |path: &Path, e: std::io::Error| BackupError::Write {
         path: path.to_path_buf(),
         reason: e.to_string(),
     };
-    match fs::read_dir(dir) {
+    let created = match fs::read_dir(dir) {
         Ok(mut entries) => {
             if entries.next().is_some() {
                 return Err(BackupError::OutputNotEmpty {
                     path: dir.to_path_buf(),
                 });
             }
+            false
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            fs::create_dir_all(dir).map_err(|e| werr(dir, e))?
+            create_private_dir(dir).map_err(|e| werr(dir, e))?;
+            true
         }
         Err(e) => return Err(werr(dir, e)),
-    }
+    };
     let creds = credentials::all(store)?;
     let profiles = profiles::list(store)?;
     let mut written = Vec::new();
     let result = (|| {
         let mut manifest = Vec::new();
         for (n, c) in creds.iter().enumerate() {
-            let name = format!(
-                "{:05}-{}.{}",
-                n + 1,
-                &c.id[..8.min(c.id.len())],
-                extension(&c.raw)
-            );
+            // Only the id's first letters and digits: an id is never a path (records restored from old backups
+            // may hold any text).
+            let short: String = c.id.chars().filter(char::is_ascii_alphanumeric).take(8).collect();
+            let name = format!("{:05}-{short}.{}", n + 1, extension(&c.raw));
             let path = dir.join(&name);
             write_new_file(&path, &c.raw)?;
             written.push(path);
@@ -357,6 +373,9 @@ pub(crate) fn export_plain(store: &Store, dir: &Path) -> Result<ExportReport, Ba
     if let Err(e) = result {
         for path in written.iter().rev() {
             let _ = fs::remove_file(path);
+        }
+        if created {
+            let _ = fs::remove_dir(dir);
         }
         return Err(e);
     }

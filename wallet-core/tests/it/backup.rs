@@ -1,6 +1,8 @@
-//! Backup, restore and plain export: lossless, idempotent, and all-or-nothing on bad input.
+//! Backup, restore and plain export: lossless, idempotent, and all-or-nothing on bad input; exported files are
+//! private to their owner.
 
 use std::fs;
+use std::path::Path;
 
 use wallet_core::{AddOutcome, KdfParams, Wallet};
 
@@ -218,4 +220,24 @@ fn plain_export_writes_the_original_files_and_a_manifest() {
     let err = w.export_plain(&out).unwrap_err();
     assert_eq!(err.code(), "backup.output_not_empty");
     assert_eq!(fs::read_dir(&out).unwrap().count(), 4);
+}
+
+#[cfg(unix)]
+#[test]
+fn plain_export_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let w = filled(&tmp.path().join("a"));
+    let parent = tmp.path().join("exports");
+    let out = parent.join("2025");
+    w.export_plain(&out).unwrap();
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&parent), 0o700, "a folder Carnet made on the way");
+    assert_eq!(mode(&out), 0o700, "the export folder");
+    let files: Vec<_> = fs::read_dir(&out).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(files.len(), 4);
+    assert!(files.iter().any(|f| f.ends_with("manifest.json")));
+    for f in &files {
+        assert_eq!(mode(f), 0o600, "{}", f.display());
+    }
 }
