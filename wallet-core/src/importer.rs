@@ -190,7 +190,7 @@ struct Verified {
 /// Baked images up to this size are kept for display (the grid shows them; larger ones are not duplicated).
 const MAX_IMAGE_BYTES: usize = 1024 * 1024;
 
-fn baked_image(bytes: &[u8]) -> Option<String> {
+pub(crate) fn baked_image(bytes: &[u8]) -> Option<String> {
     use base64::Engine;
     if bytes.len() > MAX_IMAGE_BYTES {
         return None;
@@ -290,7 +290,45 @@ fn meta_of(r: &Report, channel: &str, now: OffsetDateTime, quarantined: bool) ->
     }
 }
 
-fn later(a: Option<&str>, b: Option<&str>) -> bool {
+// ---- shared with restore (backup.rs): one way from a verification report to what is stored ----
+
+/// Everything Carnet keeps beside a credential's bytes, from its verification report: [`meta_of`]'s facts plus
+/// the picture — the baked image the credential came in (`baked`, from [`baked_image`]), else a data: image
+/// inside the credential (never a remote one). Import and restore both build a record's meta here, so a restored
+/// credential is described exactly as an import of the same bytes would describe it.
+pub(crate) fn stored_meta(
+    r: &Report,
+    channel: &str,
+    now: OffsetDateTime,
+    quarantined: bool,
+    baked: Option<&str>,
+) -> CredentialMeta {
+    let mut meta = meta_of(r, channel, now, quarantined);
+    meta.image = baked.map(str::to_owned).or_else(|| {
+        let doc = r.document.as_ref()?;
+        let subject = verify::first_subject(doc);
+        [
+            doc.get("image"),
+            subject
+                .and_then(|s| s.get("achievement"))
+                .and_then(|a| a.get("image")),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(|i| {
+            i.as_str()
+                .or_else(|| i.get("id").and_then(Value::as_str))
+                .map(str::to_owned)
+        })
+        .filter(|u| u.starts_with("data:image/") && u.len() <= MAX_IMAGE_BYTES * 4 / 3 + 64)
+    });
+    meta
+}
+
+// ---- end of the part shared with restore ----
+
+/// Whether RFC 3339 instant `a` is strictly later than `b` (false when either is missing or unreadable).
+pub(crate) fn later(a: Option<&str>, b: Option<&str>) -> bool {
     let parse = |s: Option<&str>| {
         s.and_then(|s| OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok())
     };
@@ -384,26 +422,7 @@ fn decide(
         item.credential_id = Some(id);
         return Ok(item);
     }
-    let mut meta = meta_of(r, channel, ctx.now, quarantined);
-    // The badge's picture: the baked image itself, else a data: image inside the credential (never a remote one).
-    meta.image = image.map(str::to_owned).or_else(|| {
-        let doc = r.document.as_ref()?;
-        let subject = verify::first_subject(doc);
-        [
-            doc.get("image"),
-            subject
-                .and_then(|s| s.get("achievement"))
-                .and_then(|a| a.get("image")),
-        ]
-        .into_iter()
-        .flatten()
-        .find_map(|i| {
-            i.as_str()
-                .or_else(|| i.get("id").and_then(Value::as_str))
-                .map(str::to_owned)
-        })
-        .filter(|u| u.starts_with("data:image/") && u.len() <= MAX_IMAGE_BYTES * 4 / 3 + 64)
-    });
+    let mut meta = stored_meta(r, channel, ctx.now, quarantined, image);
     let cid = credentials::version_key(&meta.info);
     let mut supersedes: Option<StoredCredential> = None;
     if let (Some(cid), false) = (&cid, quarantined) {
