@@ -2,7 +2,10 @@
 //!
 //! A thin translation over wallet-core: parse arguments, call the [`wallet_core::Wallet`] facade,
 //! print the result (plain text or `--json`), and turn errors into one line and a non-zero exit code.
+//! Everything printed goes through [`out`], so `carnet … | head` ends quietly (status 141).
+#![deny(clippy::print_stdout)]
 
+mod out;
 mod portfolio;
 mod secrets;
 mod verify;
@@ -14,7 +17,8 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 use wallet_core::{
-    KdfParams, NewProtection, OpenOutcome, Profile, ProtectionKind, Wallet, WalletInfo, WalletState,
+    KdfParams, NewProtection, OpenOutcome, Profile, ProtectionKind, RestoreReport, Wallet, WalletInfo,
+    WalletState,
 };
 
 #[derive(Debug, Parser)]
@@ -131,6 +135,10 @@ struct BackupArgs {
 struct RestoreArgs {
     /// The backup file
     file: PathBuf,
+    /// Check the restored credentials with their issuers over the network (default: offline, with what this
+    /// wallet has cached; credentials that cannot be checked that way are kept in quarantine)
+    #[arg(long)]
+    online: bool,
     /// Read the backup passphrase from this environment variable (default: CARNET_BACKUP_PASSPHRASE, else ask)
     #[arg(long, value_name = "VAR")]
     backup_passphrase_env: Option<String>,
@@ -222,13 +230,13 @@ fn run(cli: Cli) -> Result<()> {
                 "Backup passphrase",
                 false,
             )?;
-            let report = wallet.restore(&args.file, &pass)?;
-            print(&ctx, &report, |r| {
-                format!(
-                    "Restored: {} profile(s) added ({} already here), {} credential(s) added ({} already here).\n",
-                    r.profiles_added, r.profiles_present, r.credentials_added, r.credentials_present
-                )
-            })
+            let net = if args.online {
+                wallet_core::net::NetPolicy::default()
+            } else {
+                wallet_core::net::NetPolicy::offline()
+            };
+            let report = wallet.restore(&args.file, &pass, &net)?;
+            print(&ctx, &report, render_restore)
         }
         Command::Verify(_) => Ok(()),
         Command::Import(args) => {
@@ -269,12 +277,9 @@ fn run(cli: Cli) -> Result<()> {
 
 pub(crate) fn print<T: Serialize>(ctx: &Ctx, value: &T, text: impl FnOnce(&T) -> String) -> Result<()> {
     if ctx.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(value).context("cannot format the result as JSON")?
-        );
+        out::line(&serde_json::to_string_pretty(value).context("cannot format the result as JSON")?);
     } else {
-        print!("{}", text(value));
+        out::text(&text(value));
     }
     Ok(())
 }
@@ -299,6 +304,51 @@ pub(crate) fn open_unlocked(ctx: &Ctx) -> Result<Wallet> {
             Ok(wallet)
         }
     }
+}
+
+/// What a restore did, and what checking the restored credentials again from their bytes found.
+fn render_restore(r: &RestoreReport) -> String {
+    let mut text = format!(
+        "Restored: {} profile(s) added ({} already here), {} credential(s) added ({} already here).\n",
+        r.profiles_added, r.profiles_present, r.credentials_added, r.credentials_present
+    );
+    if r.credentials_added > 0 {
+        let how = if r.online {
+            "online"
+        } else {
+            "offline, with this wallet's cache"
+        };
+        let partly = if r.not_fully_checked > 0 {
+            format!(" ({} not fully checked)", r.not_fully_checked)
+        } else {
+            String::new()
+        };
+        text.push_str(&format!(
+            "Checked again from their signed bytes ({how}), whatever the backup said: {} verified{partly}, {} invalid, {} could not be checked.\n",
+            r.verified, r.invalid, r.unchecked
+        ));
+    }
+    for issue in &r.not_verified {
+        text.push_str(&format!(
+            "  {}  {}  {} — kept in quarantine: {}\n",
+            issue.id,
+            issue.verdict.as_str(),
+            issue.name.as_deref().unwrap_or("(no name)"),
+            issue.reason.as_deref().unwrap_or("not valid")
+        ));
+    }
+    if r.left_quarantine > 0 {
+        text.push_str(&format!(
+            "{} credential(s) already here verified this time and left quarantine.\n",
+            r.left_quarantine
+        ));
+    }
+    if r.unchecked > 0 && !r.online {
+        text.push_str(
+            "To check the others with their issuers, restore the same file again with --online (nothing is added twice).\n",
+        );
+    }
+    text
 }
 
 fn info(ctx: &Ctx) -> Result<()> {

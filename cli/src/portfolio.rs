@@ -12,7 +12,7 @@ use wallet_core::net::NetPolicy;
 use wallet_core::portfolio::Query;
 use wallet_core::verify::Verdict;
 
-use crate::{open_unlocked, print, secrets, Ctx};
+use crate::{open_unlocked, out, print, secrets, Ctx};
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -108,7 +108,7 @@ pub fn import(ctx: &Ctx, args: ImportArgs) -> Result<bool> {
         Event::Item(item) => {
             if json {
                 if let Ok(s) = serde_json::to_string(&item) {
-                    println!("{s}");
+                    out::line(&s);
                 }
             } else {
                 let line = format!(
@@ -128,7 +128,7 @@ pub fn import(ctx: &Ctx, args: ImportArgs) -> Result<bool> {
                 );
                 match &bar {
                     Some(b) => b.println(line),
-                    None => println!("{line}"),
+                    None => out::line(&line),
                 }
             }
         }
@@ -146,20 +146,20 @@ pub fn import(ctx: &Ctx, args: ImportArgs) -> Result<bool> {
         b.finish_and_clear();
     }
     if json {
-        println!(
-            "{}",
-            serde_json::json!({"summary": {
+        out::line(
+            &serde_json::json!({"summary": {
                 "files": summary.files, "imported": summary.imported, "duplicates": summary.duplicates,
                 "superseded": summary.superseded, "invalid": summary.invalid,
                 "indeterminate": summary.indeterminate, "errors": summary.errors, "cancelled": summary.cancelled
             }})
+            .to_string(),
         );
     } else {
-        println!(
+        out::line(&format!(
             "{} files: {} imported, {} already there, {} newer versions, {} invalid, {} could not be checked, {} not credentials",
             summary.files, summary.imported, summary.duplicates, summary.superseded, summary.invalid,
             summary.indeterminate, summary.errors
-        );
+        ));
     }
     Ok(summary.invalid + summary.indeterminate + summary.errors == 0)
 }
@@ -256,8 +256,7 @@ pub fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     let wallet = open_unlocked(ctx)?;
     let detail = wallet.credential(&args.id)?;
     if args.raw {
-        use std::io::Write;
-        std::io::stdout().write_all(&detail.raw)?;
+        out::bytes(&detail.raw);
         return Ok(());
     }
     print(ctx, &detail, |d| {

@@ -143,11 +143,11 @@ pub fn run(args: &VerifyArgs, json: bool) -> i32 {
                     credential: r.credential.as_ref(),
                 };
                 match serde_json::to_string(&line) {
-                    Ok(s) => println!("{s}"),
+                    Ok(s) => crate::out::line(&s),
                     Err(e) => eprintln!("carnet: error: {e}"),
                 }
             } else {
-                println!("{}", text_line(&name, r, reports.len() > 1));
+                crate::out::line(&text_line(&name, r, reports.len() > 1));
             }
         }
     }

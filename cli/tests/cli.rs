@@ -306,13 +306,18 @@ fn profiles_from_the_command_line() {
 #[test]
 fn backup_restore_and_export_from_the_command_line() {
     let tmp = tempfile::tempdir().unwrap();
-    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    let (a, b, c) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("c"));
     init(&a);
     init(&b);
+    init(&c);
     let env = [
         ("CARNET_PASSPHRASE", PASS),
         ("CARNET_BACKUP_PASSPHRASE", "backup passphrase"),
     ];
+    let good = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/fixtures/peer-corpus/ob3-vc2-di-eddsa-rdfc-2022.json");
+    let imported = carnet_with(&["import", "--offline", good.to_str().unwrap()], &a, &env);
+    assert!(imported.status.success(), "{}", stderr(&imported));
     let file = tmp.path().join("a.carnet-backup");
     let written = json(&carnet_with(
         &["backup", "--out", file.to_str().unwrap(), "--json"],
@@ -320,12 +325,26 @@ fn backup_restore_and_export_from_the_command_line() {
         &env,
     ));
     assert!(written["size_bytes"].as_u64().unwrap() > 100);
+    // Restored credentials are checked again from their bytes, offline unless asked.
+    let text = carnet_with(&["restore", file.to_str().unwrap()], &c, &env);
+    assert!(text.status.success(), "{}", stderr(&text));
+    assert!(
+        stdout(&text).contains(
+            "Checked again from their signed bytes (offline, with this wallet's cache), whatever the backup said: 1 verified, 0 invalid, 0 could not be checked."
+        ),
+        "{}",
+        stdout(&text)
+    );
     let first = json(&carnet_with(
-        &["restore", file.to_str().unwrap(), "--json"],
+        &["restore", file.to_str().unwrap(), "--json", "--online"],
         &b,
         &env,
     ));
     assert_eq!(first["profiles_added"], 1);
+    assert_eq!(
+        (&first["credentials_added"], &first["verified"], &first["online"]),
+        (&1.into(), &1.into(), &true.into())
+    );
     let second = json(&carnet_with(
         &["restore", file.to_str().unwrap(), "--json"],
         &b,

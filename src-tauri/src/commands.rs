@@ -175,16 +175,23 @@ pub async fn backup_wallet(state: State<'_, AppState>, path: String, passphrase:
     Ok(u32::try_from(size).unwrap_or(u32::MAX))
 }
 
-/// Merges a backup file into the wallet.
+/// Merges a backup file into the wallet, checking every added credential again from its bytes: offline with the
+/// wallet's cache, or `online` with the issuers.
 #[tauri::command]
 #[specta::specta]
 pub async fn restore_wallet(
     state: State<'_, AppState>,
     path: String,
     passphrase: String,
+    online: bool,
 ) -> Res<RestoreReport> {
+    let net = if online {
+        wallet_core::net::NetPolicy::default()
+    } else {
+        wallet_core::net::NetPolicy::offline()
+    };
     state
-        .with_wallet(move |w| w.restore(&PathBuf::from(path), &Passphrase::new(passphrase)))
+        .with_wallet(move |w| w.restore(&PathBuf::from(path), &Passphrase::new(passphrase), &net))
         .await
         .map(Into::into)
 }

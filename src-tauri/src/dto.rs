@@ -127,7 +127,7 @@ impl From<wallet_core::Profile> for Profile {
     }
 }
 
-/// What a restore merged.
+/// What a restore merged, and what checking the added credentials again from their bytes found.
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct RestoreReport {
@@ -135,6 +135,17 @@ pub struct RestoreReport {
     pub profiles_present: u32,
     pub credentials_added: u32,
     pub credentials_present: u32,
+    /// Added and verified now.
+    pub verified: u32,
+    /// Of `verified`: a check that applies could not run.
+    pub not_fully_checked: u32,
+    /// Added, a check failed or not a credential: in quarantine.
+    pub invalid: u32,
+    /// Added, could not be checked: in quarantine.
+    pub unchecked: u32,
+    /// Already here in quarantine, verified this time.
+    pub left_quarantine: u32,
+    pub online: bool,
 }
 
 fn count(n: usize) -> u32 {
@@ -148,6 +159,12 @@ impl From<wallet_core::RestoreReport> for RestoreReport {
             profiles_present: count(r.profiles_present),
             credentials_added: count(r.credentials_added),
             credentials_present: count(r.credentials_present),
+            verified: count(r.verified),
+            not_fully_checked: count(r.not_fully_checked),
+            invalid: count(r.invalid),
+            unchecked: count(r.unchecked),
+            left_quarantine: count(r.left_quarantine),
+            online: r.online,
         }
     }
 }

@@ -78,6 +78,23 @@ describe('first run and lock screen', () => {
     await browser.$('nav a[data-nav="portfolio"]').waitForExist({ timeout: 30_000 });
   });
 
+  it('locks and unlocks again at once, several times in a row', async () => {
+    // Closing the store and opening it again straight away: sled may hold its file lock a moment longer, and the
+    // unlock must wait for it rather than say the wallet is open elsewhere.
+    const { browser } = app;
+    for (let round = 0; round < 3; round += 1) {
+      await browser.$('[data-testid="lock"]').click();
+      await browser.$('#unlock-passphrase').waitForExist({ timeout: 10_000 });
+      await browser.$('#unlock-passphrase').setValue(PASSPHRASE);
+      await browser.$('[data-testid="unlock"]').click();
+      // An unlock refused ("open in another Carnet") would leave the lock screen and its alert up.
+      await browser.$('nav a[data-nav="portfolio"]').waitForExist({
+        timeout: 30_000,
+        timeoutMsg: `round ${round}: the wallet did not unlock`,
+      });
+    }
+  });
+
   it('keeps nothing readable in the data folder', () => {
     for (const file of filesUnder(app.dataDir)) {
       const bytes = readFileSync(file);

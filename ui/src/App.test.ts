@@ -59,6 +59,26 @@ describe('App frame', () => {
     expect(screen.getByText('Your wallet is protected by a passphrase.')).toBeTruthy();
   });
 
+  it('says what checking the restored credentials again found, offline unless asked', async () => {
+    const fake = await unlockedApp();
+    const calls: boolean[] = [];
+    const restore = fake.platform.restoreWallet;
+    fake.platform.restoreWallet = (path, passphrase, online) => {
+      calls.push(online);
+      return restore(path, passphrase, online);
+    };
+    await fireEvent.click(screen.getByRole('link', { name: 'Settings' }));
+    const section = (await screen.findByRole('heading', { name: 'Restore' })).closest('section') as HTMLElement;
+    await fireEvent.input(within(section).getByLabelText('Backup passphrase'), { target: { value: 'backup pass' } });
+    await fireEvent.click(within(section).getByRole('button', { name: 'Choose a backup and restore…' }));
+    const done = await within(section).findByRole('status');
+    expect(done.textContent).toContain('checked again from its signed contents');
+    expect(done.textContent).toContain('1 verified, 0 not valid, 1 could not be checked');
+    await fireEvent.click(within(section).getByTestId('restore-online'));
+    await fireEvent.click(within(section).getByRole('button', { name: 'Choose a backup and restore…' }));
+    await waitFor(() => expect(calls).toEqual([false, true]));
+  });
+
   it('translates an engine error by its kind', async () => {
     const fake = fakePlatform({ statusError: { kind: 'data_dir.in_use', message: 'open in another Carnet' } });
     i18n.apply('fr');

@@ -189,6 +189,35 @@ struct Verified {
     fetched: HashMap<String, String>,
 }
 
+/// The file a credential came in as a picture (PNG or SVG, up to [`crate::picture::MAX_PICTURE_BYTES`]), when it
+/// is one.
+pub(crate) fn baked_image(bytes: &[u8]) -> Option<String> {
+    match crate::import::sniff(bytes)? {
+        crate::import::Container::Png | crate::import::Container::Svg => crate::picture::data_uri(bytes),
+        _ => None,
+    }
+}
+
+/// The pictures the credentials of `reports` name on the web, fetched now (through `net`, the wallet's cache
+/// answering offline), for those whose proof holds: nothing is fetched on behalf of forged data.
+pub(crate) async fn fetch_pictures(
+    reports: &[Report],
+    net: &Net,
+    cache: &dyn crate::net::FetchCache,
+) -> HashMap<String, String> {
+    let mut fetched = HashMap::new();
+    for r in reports.iter().filter(|r| proof_holds(r)) {
+        if let Some(crate::picture::Named::Url(url)) = r.document.as_ref().map(crate::picture::named) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = fetched.entry(url) {
+                if let Some(uri) = crate::picture::fetch(slot.key(), net, cache).await {
+                    slot.insert(uri);
+                }
+            }
+        }
+    }
+    fetched
+}
+
 /// What the writer needs to know about the wallet.
 pub(crate) struct Context {
     /// DID → profile id, for every profile.
@@ -281,7 +310,42 @@ fn proof_holds(r: &Report) -> bool {
         .any(|c| c.id == verify::CheckId::Proof && c.outcome == verify::Outcome::Passed)
 }
 
-fn later(a: Option<&str>, b: Option<&str>) -> bool {
+// ---- shared with restore (backup.rs): one way from a verification report to what is stored ----
+
+/// Everything Carnet keeps beside a credential's bytes, from its verification report: [`meta_of`]'s facts plus
+/// the picture ([`crate::picture::choose`]): the credential's own, else the one it names on the web (`fetched`,
+/// from [`fetch_pictures`]), else — only when it names none — the file it was baked into (`baked`, from
+/// [`baked_image`]), marked as such. Import and restore both build a record's meta here, so a restored credential
+/// is described exactly as an import of the same bytes would describe it.
+pub(crate) fn stored_meta(
+    r: &Report,
+    channel: &str,
+    now: OffsetDateTime,
+    quarantined: bool,
+    baked: Option<&str>,
+    fetched: &HashMap<String, String>,
+) -> CredentialMeta {
+    let mut meta = meta_of(r, channel, now, quarantined);
+    let named = r
+        .document
+        .as_ref()
+        .map(crate::picture::named)
+        .unwrap_or(crate::picture::Named::Nothing);
+    let fetched_picture = match &named {
+        crate::picture::Named::Url(url) => fetched.get(url).map(String::as_str),
+        _ => None,
+    };
+    if let Some((uri, source)) = crate::picture::choose(&named, fetched_picture, baked) {
+        meta.image = Some(uri);
+        meta.image_source = Some(source);
+    }
+    meta
+}
+
+// ---- end of the part shared with restore ----
+
+/// Whether RFC 3339 instant `a` is strictly later than `b` (false when either is missing or unreadable).
+pub(crate) fn later(a: Option<&str>, b: Option<&str>) -> bool {
     let parse = |s: Option<&str>| {
         s.and_then(|s| OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok())
     };
@@ -376,22 +440,7 @@ fn decide(
         item.credential_id = Some(id);
         return Ok(item);
     }
-    let mut meta = meta_of(r, channel, ctx.now, quarantined);
-    // The badge's picture: the credential's own, else the one it names on the web (fetched by the worker), else
-    // — only when it names none — the picture it was baked into, marked as such.
-    let named = r
-        .document
-        .as_ref()
-        .map(crate::picture::named)
-        .unwrap_or(crate::picture::Named::Nothing);
-    let fetched_picture = match &named {
-        crate::picture::Named::Url(url) => fetched.get(url).map(String::as_str),
-        _ => None,
-    };
-    if let Some((uri, source)) = crate::picture::choose(&named, fetched_picture, image) {
-        meta.image = Some(uri);
-        meta.image_source = Some(source);
-    }
+    let mut meta = stored_meta(r, channel, ctx.now, quarantined, image, fetched);
     let cid = credentials::version_key(&meta.info);
     let mut supersedes: Option<StoredCredential> = None;
     if let (Some(cid), false) = (&cid, quarantined) {
@@ -534,7 +583,7 @@ pub(crate) fn run(
                         Input::Bytes(b) => (Ok(b.clone()), "paste"),
                         Input::Unreadable(why) => (Err(why.clone()), "folder"),
                     };
-                    let image = bytes.as_deref().ok().and_then(crate::picture::data_uri);
+                    let image = bytes.as_deref().ok().and_then(baked_image);
                     let reports = match (&runtime, &net, bytes) {
                         // A panic in a third-party parser must cost one file, not the import (fuzzing found one).
                         (Ok(rt), Ok(net), Ok(bytes)) => {
@@ -552,22 +601,10 @@ pub(crate) fn run(
                     };
                     // The pictures the credentials name on the web: fetched once now, kept with them (only for
                     // credentials whose proof holds: nothing is fetched on behalf of forged data).
-                    let mut fetched = HashMap::new();
-                    if let (Ok(rt), Ok(net), Ok(reports)) = (&runtime, &net, &reports) {
-                        for r in reports.iter().filter(|r| proof_holds(r)) {
-                            if let Some(crate::picture::Named::Url(url)) =
-                                r.document.as_ref().map(crate::picture::named)
-                            {
-                                if let std::collections::hash_map::Entry::Vacant(slot) = fetched.entry(url) {
-                                    if let Some(uri) =
-                                        rt.block_on(crate::picture::fetch(slot.key(), net, cache))
-                                    {
-                                        slot.insert(uri);
-                                    }
-                                }
-                            }
-                        }
-                    }
+                    let fetched = match (&runtime, &net, &reports) {
+                        (Ok(rt), Ok(net), Ok(reports)) => rt.block_on(fetch_pictures(reports, net, cache)),
+                        _ => HashMap::new(),
+                    };
                     if tx
                         .send(Verified {
                             seq,

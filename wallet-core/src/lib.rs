@@ -34,8 +34,8 @@ pub use secret::Passphrase;
 pub use settings::Settings;
 pub use store::vault::{keyring_status, KdfParams, NewProtection, MIN_PASSPHRASE_CHARS};
 pub use view::{
-    AddOutcome, CredentialSummary, ExportReport, OpenOutcome, Profile, ProtectionKind, RestoreReport,
-    WalletInfo, WalletState,
+    AddOutcome, CredentialSummary, ExportReport, OpenOutcome, Profile, ProtectionKind, RestoreIssue,
+    RestoreReport, WalletInfo, WalletState,
 };
 pub use wallet::{Wallet, WalletError};
 

@@ -100,13 +100,44 @@ pub enum AddOutcome {
     },
 }
 
-/// What a restore merged.
+/// What a restore merged, and what checking the restored credentials again found.
+///
+/// A backup's own record of a credential (verdict, checks, name, picture) is never trusted: each added credential
+/// is verified again from its signed bytes, and `verified + invalid + unchecked == credentials_added`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RestoreReport {
     pub profiles_added: usize,
     pub profiles_present: usize,
     pub credentials_added: usize,
+    /// Already in the wallet (same bytes): left as they are.
     pub credentials_present: usize,
+    /// Added credentials that verify now, shown in the portfolio.
+    pub verified: usize,
+    /// Of `verified`: valid, but a check that applies could not run (e.g. revocation, offline).
+    pub not_fully_checked: usize,
+    /// Added credentials that fail a check, or are not a readable credential: kept in quarantine.
+    pub invalid: usize,
+    /// Added credentials that could not be checked (offline with nothing cached, issuer unreachable): kept in
+    /// quarantine.
+    pub unchecked: usize,
+    /// Credentials already here in quarantine that verified this time, and left it (as an import would do).
+    pub left_quarantine: usize,
+    /// Whether issuer documents and status lists could be fetched (false: only this wallet's cache was used).
+    pub online: bool,
+    /// Every added credential that did not verify, with why.
+    pub not_verified: Vec<RestoreIssue>,
+}
+
+/// A restored credential kept in quarantine, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RestoreIssue {
+    /// Its id in this wallet.
+    pub id: String,
+    /// Its name as its own bytes give it (never the backup's record).
+    pub name: Option<String>,
+    pub verdict: crate::verify::Verdict,
+    /// The check that decided, as `check: reason`.
+    pub reason: Option<String>,
 }
 
 /// What a plain export wrote.

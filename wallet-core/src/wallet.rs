@@ -95,6 +95,7 @@ impl WalletError {
                 BackupError::Read { .. } => "backup.read_failed",
                 BackupError::Vault(VaultError::PassphraseTooShort { .. }) => "vault.passphrase_too_short",
                 BackupError::Store(s) => store_code(s),
+                BackupError::Verification { .. } => "backup.verification_failed",
                 _ => "backup.failed",
             },
             Self::Import(e) => match e {
@@ -466,9 +467,16 @@ impl Wallet {
         )?)
     }
 
-    /// Merges a backup into this wallet: idempotent, all or nothing.
-    pub fn restore(&self, file: &Path, passphrase: &Passphrase) -> Result<RestoreReport, WalletError> {
-        let report = backup::restore(self.store()?, file, passphrase)?;
+    /// Merges a backup into this wallet: idempotent, all or nothing. Every added credential is verified again
+    /// from its signed bytes (the backup's own record of it is not believed), using `net` — offline: only what
+    /// this wallet has cached — and kept in quarantine when it does not verify; the report counts them.
+    pub fn restore(
+        &self,
+        file: &Path,
+        passphrase: &Passphrase,
+        net: &crate::net::NetPolicy,
+    ) -> Result<RestoreReport, WalletError> {
+        let report = backup::restore(self.store()?, file, passphrase, net, self.clock.now())?;
         self.forget_index();
         Ok(report)
     }

@@ -151,7 +151,19 @@ export function fakePlatform(opts: FakeOptions = {}) {
         return ok(null);
       }),
     backupWallet: async () => ok(4096),
-    restoreWallet: async () => ok({ profilesAdded: 1, profilesPresent: 0, credentialsAdded: 2, credentialsPresent: 0 }),
+    restoreWallet: async (_path: string, _passphrase: string, online: boolean) =>
+      ok({
+        profilesAdded: 1,
+        profilesPresent: 0,
+        credentialsAdded: 2,
+        credentialsPresent: 0,
+        verified: 1,
+        notFullyChecked: 0,
+        invalid: 0,
+        unchecked: 1,
+        leftQuarantine: 0,
+        online,
+      }),
     exportPlain: async (folder) => ok({ folder, credentialFiles: 0 }),
     chooseSaveFile: async (name) => `/tmp/${name}`,
     chooseFile: async () => '/tmp/backup.carnet-backup',

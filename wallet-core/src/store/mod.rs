@@ -10,6 +10,7 @@ pub mod migrate;
 pub mod vault;
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -19,6 +20,8 @@ use crate::secret::{RandomError, SymmetricKey};
 
 /// Folder of the sled database inside the data folder.
 pub const STORE_DIR: &str = "store";
+/// How long [`Store::open`] waits for sled's lock before saying the store is in use.
+pub const LOCK_WAIT: Duration = Duration::from_secs(2);
 
 /// The trees Carnet uses. Their names are visible on disk; nothing else is.
 pub(crate) mod trees {
@@ -116,9 +119,45 @@ fn guard<T>(path: &Path, f: impl FnOnce() -> Result<T, sled::Error>) -> Result<T
     }
 }
 
+/// Opens sled's database at `path`, trying again while its lock is held (short pauses, doubling up to 100 ms)
+/// until `wait` has passed; then the lock error stays [`StoreError::InUse`].
+fn open_db(path: &Path, wait: Duration, on_busy: &mut dyn FnMut()) -> Result<sled::Db, StoreError> {
+    let deadline = Instant::now() + wait;
+    let mut pause = Duration::from_millis(5);
+    loop {
+        match guard(path, || {
+            sled::Config::new().path(path).mode(sled::Mode::LowSpace).open()
+        }) {
+            Err(StoreError::InUse) => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Err(StoreError::InUse);
+                }
+                on_busy();
+                std::thread::sleep(pause.min(left));
+                pause = (pause * 2).min(Duration::from_millis(100));
+            }
+            other => return other,
+        }
+    }
+}
+
 impl Store {
-    /// Opens (creating when missing) the store in `data_dir/store` with `data_key`.
+    /// Opens (creating when missing) the store in `data_dir/store` with `data_key`. When sled's own lock is
+    /// held — sled can keep it for a moment after the store was closed, e.g. lock then unlock at once — waits up
+    /// to [`LOCK_WAIT`] for it, then gives up with [`StoreError::InUse`].
     pub fn open(data_dir: &Path, data_key: SymmetricKey, create: bool) -> Result<Self, StoreError> {
+        Self::open_waiting(data_dir, data_key, create, LOCK_WAIT, &mut || {})
+    }
+
+    /// [`Store::open`] waiting up to `wait` for sled's lock; `on_busy` hears each attempt that found it held.
+    pub(crate) fn open_waiting(
+        data_dir: &Path,
+        data_key: SymmetricKey,
+        create: bool,
+        wait: Duration,
+        on_busy: &mut dyn FnMut(),
+    ) -> Result<Self, StoreError> {
         let path = data_dir.join(STORE_DIR);
         if !create && !path.join("db").exists() {
             return Err(StoreError::Unopenable {
@@ -126,9 +165,7 @@ impl Store {
                 detail: "its files are missing".into(),
             });
         }
-        let db = guard(&path, || {
-            sled::Config::new().path(&path).mode(sled::Mode::LowSpace).open()
-        })?;
+        let db = open_db(&path, wait, on_busy)?;
         let index_key = data_key.derive("credential index");
         let store = Self {
             db,
@@ -483,10 +520,76 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let key = SymmetricKey::from_bytes([3; 32]);
         let _first = Store::open(tmp.path(), key, true).unwrap();
+        let err = Store::open_waiting(
+            tmp.path(),
+            SymmetricKey::from_bytes([3; 32]),
+            false,
+            Duration::ZERO,
+            &mut || {},
+        )
+        .err()
+        .unwrap();
+        assert!(matches!(err, StoreError::InUse), "{err}");
+    }
+
+    /// Holds the store (and so sled's lock) in another thread until told to let go; returns the channel that
+    /// tells it, once the lock is held.
+    fn hold_in_another_thread(dir: &Path) -> (std::sync::mpsc::Sender<()>, std::thread::JoinHandle<()>) {
+        let (held_tx, held_rx) = std::sync::mpsc::channel();
+        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+        let dir = dir.to_path_buf();
+        let holder = std::thread::spawn(move || {
+            let store = Store::open(&dir, SymmetricKey::from_bytes([3; 32]), false).unwrap();
+            held_tx.send(()).unwrap();
+            let _ = release_rx.recv();
+            drop(store);
+        });
+        held_rx.recv().unwrap();
+        (release_tx, holder)
+    }
+
+    #[test]
+    fn open_waits_for_a_lock_that_is_released_soon() {
+        let tmp = tempfile::tempdir().unwrap();
+        drop(Store::open(tmp.path(), SymmetricKey::from_bytes([3; 32]), true).unwrap());
+        let (release, holder) = hold_in_another_thread(tmp.path());
+        // The holder lets go only once this open has found the lock held: then the open must wait for it.
+        let mut busy = 0;
+        let store = Store::open_waiting(
+            tmp.path(),
+            SymmetricKey::from_bytes([3; 32]),
+            false,
+            LOCK_WAIT,
+            &mut || {
+                busy += 1;
+                if busy == 1 {
+                    release.send(()).unwrap();
+                }
+            },
+        );
+        holder.join().unwrap();
+        assert!(store.is_ok(), "{:?}", store.err());
+        assert!(busy >= 1, "the lock was held when the open began");
+    }
+
+    #[test]
+    fn a_lock_held_longer_than_the_wait_is_the_named_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        drop(Store::open(tmp.path(), SymmetricKey::from_bytes([3; 32]), true).unwrap());
+        let (release, holder) = hold_in_another_thread(tmp.path());
+        let started = Instant::now();
         let err = Store::open(tmp.path(), SymmetricKey::from_bytes([3; 32]), false)
             .err()
             .unwrap();
+        let waited = started.elapsed();
+        release.send(()).unwrap();
+        holder.join().unwrap();
         assert!(matches!(err, StoreError::InUse), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "the wallet is open in another Carnet (close it first)"
+        );
+        assert!(waited >= LOCK_WAIT, "gave up after {waited:?}");
     }
 
     #[test]

@@ -192,6 +192,11 @@ export const en = {
     restoreChoose: 'Choose a backup and restore…',
     restoreDone: (profiles: number, credentials: number, present: number) =>
       `Restored ${profiles} profile(s) and ${credentials} credential(s); ${present} were already here.`,
+    restoreOnline: 'Check the credentials with their issuers online (otherwise only with what this wallet has saved)',
+    restoreChecked: (verified: number, invalid: number, unchecked: number) =>
+      `Each restored credential was checked again from its signed contents, whatever the backup said: ${verified} verified, ${invalid} not valid, ${unchecked} could not be checked. Those not verified are kept in quarantine.`,
+    restorePartly: (n: number) => `${n} verified credential(s) could not be fully checked.`,
+    restoreLeftQuarantine: (n: number) => `${n} credential(s) already here verified this time and left quarantine.`,
     exportHeading: 'Export as plain files',
     exportWarning:
       'The exported files are NOT encrypted: anyone who can read the folder can read your credentials.',
@@ -245,6 +250,7 @@ export const en = {
       'backup.write_failed': 'Carnet could not write the file (is the disk full?).',
       'backup.read_failed': 'Carnet could not read the file.',
       'backup.failed': 'The backup failed. Nothing was changed.',
+      'backup.verification_failed': 'The restored credentials could not be checked. Nothing was restored.',
       'net.offline': 'Carnet is offline and has never fetched this document.',
       'net.refused': 'Carnet only fetches documents from public addresses, over a secure (https) connection.',
       'net.status': 'The issuer’s server answered with an error.',

@@ -196,6 +196,11 @@ export const fr: Messages = {
     restoreChoose: 'Choisir une sauvegarde et restaurer…',
     restoreDone: (profiles: number, credentials: number, present: number) =>
       `${profiles} profil(s) et ${credentials} attestation(s) restaurés; ${present} étaient déjà là.`,
+    restoreOnline: 'Vérifier les attestations auprès de leurs émetteurs en ligne (sinon, seulement avec ce que ce portefeuille a conservé)',
+    restoreChecked: (verified: number, invalid: number, unchecked: number) =>
+      `Chaque attestation restaurée a été vérifiée de nouveau à partir de son contenu signé, quoi qu’en dise la sauvegarde : ${verified} vérifiée(s), ${invalid} non valide(s), ${unchecked} impossible(s) à vérifier. Celles qui ne sont pas vérifiées sont gardées en quarantaine.`,
+    restorePartly: (n: number) => `${n} attestation(s) vérifiée(s) n’ont pas pu être vérifiées entièrement.`,
+    restoreLeftQuarantine: (n: number) => `${n} attestation(s) déjà présente(s) ont été vérifiées cette fois et sont sorties de la quarantaine.`,
     exportHeading: 'Exporter en fichiers ordinaires',
     exportWarning:
       'Les fichiers exportés ne sont PAS chiffrés : quiconque peut lire le dossier peut lire vos attestations.',
@@ -257,6 +262,7 @@ export const fr: Messages = {
       'backup.write_failed': 'Carnet n’a pas pu écrire le fichier (le disque est-il plein?).',
       'backup.read_failed': 'Carnet n’a pas pu lire le fichier.',
       'backup.failed': 'La sauvegarde a échoué. Rien n’a été modifié.',
+      'backup.verification_failed': 'Les attestations restaurées n’ont pas pu être vérifiées. Rien n’a été restauré.',
       'net.offline': 'Carnet est hors ligne et n’a jamais téléchargé ce document.',
       'net.refused': 'Carnet ne télécharge des documents qu’à des adresses publiques, par une connexion sécurisée (https).',
       'net.status': 'Le serveur de l’émetteur a répondu par une erreur.',

@@ -28,8 +28,11 @@ export const commands = {
 	deleteProfile: (id: string, confirmed: boolean) => typedError<string | null, CommandError>(__TAURI_INVOKE("delete_profile", { id, confirmed })),
 	/**  Writes an encrypted backup to `path` (chosen by the learner in a save dialog). */
 	backupWallet: (path: string, passphrase: string) => typedError<number, CommandError>(__TAURI_INVOKE("backup_wallet", { path, passphrase })),
-	/**  Merges a backup file into the wallet. */
-	restoreWallet: (path: string, passphrase: string) => typedError<RestoreReport, CommandError>(__TAURI_INVOKE("restore_wallet", { path, passphrase })),
+	/**
+	 *  Merges a backup file into the wallet, checking every added credential again from its bytes: offline with the
+	 *  wallet's cache, or `online` with the issuers.
+	 */
+	restoreWallet: (path: string, passphrase: string, online: boolean) => typedError<RestoreReport, CommandError>(__TAURI_INVOKE("restore_wallet", { path, passphrase, online })),
 	/**  Writes every credential as a plain (unencrypted) file into a new or empty folder. */
 	exportPlain: (folder: string) => typedError<ExportReport, CommandError>(__TAURI_INVOKE("export_plain", { folder })),
 	/**
@@ -314,12 +317,23 @@ export type Profile = {
 /**  What protects the wallet's key. */
 export type Protection = "keyring" | "passphrase";
 
-/**  What a restore merged. */
+/**  What a restore merged, and what checking the added credentials again from their bytes found. */
 export type RestoreReport = {
 	profilesAdded: number,
 	profilesPresent: number,
 	credentialsAdded: number,
 	credentialsPresent: number,
+	/**  Added and verified now. */
+	verified: number,
+	/**  Of `verified`: a check that applies could not run. */
+	notFullyChecked: number,
+	/**  Added, a check failed or not a credential: in quarantine. */
+	invalid: number,
+	/**  Added, could not be checked: in quarantine. */
+	unchecked: number,
+	/**  Already here in quarantine, verified this time. */
+	leftQuarantine: number,
+	online: boolean,
 };
 
 /**  The wallet's data folder, as the Settings page shows it. */

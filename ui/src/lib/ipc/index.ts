@@ -65,7 +65,7 @@ export interface Platform {
   setDefaultProfile(id: string): Promise<Outcome<Profile>>;
   deleteProfile(id: string, confirmed: boolean): Promise<Outcome<string | null>>;
   backupWallet(path: string, passphrase: string): Promise<Outcome<number>>;
-  restoreWallet(path: string, passphrase: string): Promise<Outcome<RestoreReport>>;
+  restoreWallet(path: string, passphrase: string, online: boolean): Promise<Outcome<RestoreReport>>;
   exportPlain(folder: string): Promise<Outcome<ExportReport>>;
   /** Imports files and folders; `onEvent` hears each stored item and the progress while it runs. */
   importPaths(paths: string[], keepUnverified: boolean, onEvent: (e: ImportEvent) => void): Promise<Outcome<ImportSummary>>;
@@ -122,7 +122,7 @@ export const tauriPlatform: Platform = {
   setDefaultProfile: (id) => call(() => commands.setDefaultProfile(id)),
   deleteProfile: (id, confirmed) => call(() => commands.deleteProfile(id, confirmed)),
   backupWallet: (path, passphrase) => call(() => commands.backupWallet(path, passphrase)),
-  restoreWallet: (path, passphrase) => call(() => commands.restoreWallet(path, passphrase)),
+  restoreWallet: (path, passphrase, online) => call(() => commands.restoreWallet(path, passphrase, online)),
   exportPlain: (folder) => call(() => commands.exportPlain(folder)),
   importPaths: (paths, keep, onEvent) => {
     // The generated signature names the shell's input shape; the messages are what it sends (ImportEvent).
