@@ -285,7 +285,7 @@ fn the_second_svg_badge_element_ends_the_reading() {
         matches!(r, Err(ImportError::Svg(SvgError::SeveralBadges { count: 2 }))),
         "{r:?}"
     );
-    // 100,000 badge elements (3.6 MB): the same answer, from the first two.
+    // 100,000 badge elements (3.4 MB): the same answer, from the first two.
     let many = hostile::svg_many_badges(100_000, 0);
     let r = extract(&many, &Limits::default()).map(|e| e.baked_as);
     assert!(
