@@ -30,7 +30,7 @@ pub struct VerifyArgs {
     /// An identity of the learner (email, URL, DID) for the recipient check; repeatable
     #[arg(long = "identity", value_name = "ID")]
     identities: Vec<String>,
-    /// Largest input read, and largest text a compressed PNG chunk may inflate to: bytes, or with KiB / MiB
+    /// Largest input read, and most a PNG's compressed text may inflate to: bytes, or with KiB / MiB
     #[arg(long, value_name = "SIZE", default_value = "5MiB", value_parser = parse_size)]
     max_size: usize,
 }

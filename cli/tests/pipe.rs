@@ -30,15 +30,16 @@ fn run(dir: &Path, args: &[&str]) -> Output {
     out
 }
 
-/// Runs the real binary with its stdout a pipe whose read end is closed before the command writes anything.
+/// Runs the real binary with its stdout a pipe whose read end is closed before the command starts (closing it
+/// after the spawn would race with a fast command's first write into the pipe's buffer).
 fn run_with_stdout_closed(dir: &Path, args: &[&str]) -> Output {
-    let mut child = command(dir, args)
-        .stdout(Stdio::piped())
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    command(dir, args)
+        .stdout(writer)
         .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    child.wait_with_output().unwrap()
+        .output()
+        .unwrap()
 }
 
 fn assert_quiet_stop(dir: &Path, args: &[&str]) {

@@ -4,6 +4,12 @@
 //! Workers read and verify; one writer commits. Each file's credentials go into the store in one atomic batch
 //! together with the other files of the same group commit, and an item is reported only once its batch is
 //! durable: a kill at any moment leaves every reported credential present and nothing half-written.
+//!
+//! What is in flight is bounded: files in the channel (four per worker) and in a group (64), and bytes by a
+//! [`budget::Budget`] ([`ImportOptions::max_bytes_held`]) that a worker draws on before reading a file and the
+//! writer gives back after committing it; a worker that has to wait asks the writer to commit its group now.
+
+mod budget;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -53,7 +59,13 @@ pub struct ImportOptions {
     /// Verification threads (0: one per core).
     pub threads: usize,
     pub limits: Limits,
+    /// File contents (and what verification kept of them) held at once between reading and commit, in bytes
+    /// (0: [`DEFAULT_MAX_BYTES_HELD`]). One file larger than this still goes through, alone.
+    pub max_bytes_held: usize,
 }
+
+/// The default byte budget of an import: room for six files at the largest input size.
+pub const DEFAULT_MAX_BYTES_HELD: usize = 32 * 1024 * 1024;
 
 /// What happened to one credential (or to a file that held none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,6 +133,10 @@ pub struct Summary {
     pub indeterminate: usize,
     pub errors: usize,
     pub cancelled: bool,
+    /// The most bytes of file contents (and what verification kept of them) held at once: at most
+    /// [`ImportOptions::max_bytes_held`], unless one file alone was larger. A measurement, not part of the report.
+    #[serde(skip)]
+    pub peak_bytes_held: usize,
 }
 
 impl Summary {
@@ -137,8 +153,8 @@ impl Summary {
 }
 
 /// Files under `sources` in a stable order; folders are walked recursively without following links to folders.
-fn enumerate(sources: &[Source]) -> Vec<(String, Input)> {
-    fn walk(dir: &Path, out: &mut Vec<(String, Input)>) {
+fn enumerate(sources: &[Source]) -> Vec<(String, Input<'_>)> {
+    fn walk(dir: &Path, out: &mut Vec<(String, Input<'_>)>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             out.push((
                 dir.display().to_string(),
@@ -164,21 +180,46 @@ fn enumerate(sources: &[Source]) -> Vec<(String, Input)> {
         match s {
             Source::Path(p) if p.is_dir() => walk(p, &mut out),
             Source::Path(p) => out.push((p.display().to_string(), Input::File(p.clone(), false))),
-            Source::Bytes { name, bytes } => out.push((name.clone(), Input::Bytes(bytes.clone()))),
+            Source::Bytes { name, bytes } => out.push((name.clone(), Input::Bytes(bytes))),
         }
     }
     out
 }
 
-enum Input {
+enum Input<'a> {
     /// A file, and whether it was found in a folder.
     File(PathBuf, bool),
-    Bytes(Vec<u8>),
+    /// Pasted bytes, borrowed from the caller's sources (never copied for the whole import).
+    Bytes(&'a [u8]),
     Unreadable(String),
 }
 
+impl Input<'_> {
+    /// What importing this input may hold until its commit, as far as can be told before reading it: the bytes
+    /// while they are verified; then the credential text (no longer than the input, except compressed PNG text,
+    /// bounded by [`Limits::max_inflated_bytes`]) and, about as large, its parsed document, and the picture as a
+    /// data: URI. Growth past this (compressed PNG text, the inner credentials of a CLR or presentation) is added
+    /// once known, without waiting.
+    fn charge(&self, limit: usize) -> usize {
+        let size = match self {
+            Input::File(p, _) => {
+                std::fs::metadata(p).map_or(0, |m| usize::try_from(m.len()).unwrap_or(usize::MAX))
+            }
+            Input::Bytes(b) => b.len(),
+            Input::Unreadable(_) => 0,
+        }
+        .min(limit.saturating_add(1));
+        let picture = if size <= crate::picture::MAX_PICTURE_BYTES {
+            size / 3 * 4 + 64
+        } else {
+            0
+        };
+        2 * size + picture
+    }
+}
+
 /// A file's verification, from a worker to the writer.
-struct Verified {
+struct Verified<'b> {
     seq: usize,
     name: String,
     channel: &'static str,
@@ -187,6 +228,32 @@ struct Verified {
     image: Option<String>,
     /// Pictures the credentials name by URL, fetched (URL → data: URI), for those whose proof holds.
     fetched: HashMap<String, String>,
+    /// Its part of the byte budget, given back when the writer drops it after the commit.
+    _share: budget::Share<'b>,
+}
+
+/// What a worker sends the writer.
+enum Message<'b> {
+    Verified(Verified<'b>),
+    /// A worker is waiting for bytes to be given back: commit the open group now.
+    Waiting,
+}
+
+/// What a file's result keeps in memory until it is committed: the credential bytes and, about as large, the
+/// parsed document beside them, and the picture. (Checks and names are small.)
+fn kept_bytes(
+    reports: &Result<Vec<Report>, String>,
+    image: Option<&String>,
+    fetched: &HashMap<String, String>,
+) -> usize {
+    let reports = match reports {
+        Ok(reports) => reports
+            .iter()
+            .map(|r| 2 * r.raw.as_ref().map_or(0, Vec::len))
+            .sum(),
+        Err(why) => why.len(),
+    };
+    reports + image.map_or(0, String::len) + fetched.values().map(String::len).sum::<usize>()
 }
 
 /// The file a credential came in as a picture (PNG or SVG, up to [`crate::picture::MAX_PICTURE_BYTES`]), when it
@@ -551,13 +618,17 @@ pub(crate) fn run(
         files: total,
         ..Summary::default()
     };
-    let (tx, rx) = mpsc::sync_channel::<Verified>(threads * 4);
+    let budget = budget::Budget::new(match opts.max_bytes_held {
+        0 => DEFAULT_MAX_BYTES_HELD,
+        n => n,
+    });
+    let (tx, rx) = mpsc::sync_channel::<Message<'_>>(threads * 4);
     let mut first_error: Option<ImportError> = None;
     let mut done = 0usize;
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let tx = tx.clone();
-            let (inputs, next, cache, verify_opts) = (&inputs, &next, &cache, &verify_opts);
+            let (inputs, next, cache, verify_opts, budget) = (&inputs, &next, &cache, &verify_opts, &budget);
             let policy = opts.net.clone();
             let limit = opts.limits.max_input_bytes;
             scope.spawn(move || {
@@ -575,20 +646,26 @@ pub(crate) fn run(
                     let Some((name, input)) = inputs.get(seq) else {
                         return;
                     };
+                    // Room for the file before reading it; a worker that must wait asks the writer to commit.
+                    let mut share = budget.take(input.charge(limit), || {
+                        let _ = tx.try_send(Message::Waiting);
+                    });
+                    if cancel.load(Ordering::Relaxed) {
+                        return;
+                    }
                     let (bytes, channel) = match input {
                         Input::File(p, in_folder) => (
-                            crate::import::read_bounded(p, limit),
+                            crate::import::read_bounded(p, limit).map(std::borrow::Cow::Owned),
                             if *in_folder { "folder" } else { "file" },
                         ),
-                        Input::Bytes(b) => (Ok(b.clone()), "paste"),
+                        Input::Bytes(b) => (Ok(std::borrow::Cow::Borrowed(*b)), "paste"),
                         Input::Unreadable(why) => (Err(why.clone()), "folder"),
                     };
-                    let image = bytes.as_deref().ok().and_then(baked_image);
-                    let reports = match (&runtime, &net, bytes) {
+                    let mut reports = match (&runtime, &net, &bytes) {
                         // A panic in a third-party parser must cost one file, not the import (fuzzing found one).
                         (Ok(rt), Ok(net), Ok(bytes)) => {
                             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                rt.block_on(verify::verify_bytes(&bytes, net, cache, verify_opts))
+                                rt.block_on(verify::verify_bytes(bytes, net, cache, verify_opts))
                             }))
                             .map_err(|_| {
                                 "Carnet could not read this file (an internal error; please report it)"
@@ -597,50 +674,78 @@ pub(crate) fn run(
                         }
                         (Err(e), _, _) => Err(format!("could not start verification: {e}")),
                         (_, Err(e), _) => Err(format!("could not start the network client: {e}")),
-                        (_, _, Err(why)) => Err(why),
+                        (_, _, Err(why)) => Err(why.clone()),
                     };
+                    // What the writer never uses is not kept: an unreadable credential is reported, never stored.
+                    for r in reports
+                        .iter_mut()
+                        .flatten()
+                        .filter(|r| r.verdict == Verdict::Error)
+                    {
+                        r.raw = None;
+                        r.document = None;
+                    }
+                    // The picture only for what may be stored.
+                    let storable = reports
+                        .as_ref()
+                        .is_ok_and(|rs| rs.iter().any(|r| r.verdict != Verdict::Error));
+                    let image = bytes.as_deref().ok().filter(|_| storable).and_then(baked_image);
+                    drop(bytes);
                     // The pictures the credentials name on the web: fetched once now, kept with them (only for
                     // credentials whose proof holds: nothing is fetched on behalf of forged data).
                     let fetched = match (&runtime, &net, &reports) {
                         (Ok(rt), Ok(net), Ok(reports)) => rt.block_on(fetch_pictures(reports, net, cache)),
                         _ => HashMap::new(),
                     };
-                    if tx
-                        .send(Verified {
-                            seq,
-                            name: name.clone(),
-                            channel,
-                            reports,
-                            image,
-                            fetched,
-                        })
-                        .is_err()
-                    {
+                    share.resize(kept_bytes(&reports, image.as_ref(), &fetched));
+                    let verified = Verified {
+                        seq,
+                        name: name.clone(),
+                        channel,
+                        reports,
+                        image,
+                        fetched,
+                        _share: share,
+                    };
+                    if tx.send(Message::Verified(verified)).is_err() {
                         return;
                     }
                 }
             });
         }
         drop(tx);
-        // The writer: group commits of up to 64 files or 200 ms, reported once durable.
+        // The writer: group commits of up to 64 files or 200 ms, reported once durable; sooner when a worker is
+        // waiting for the bytes the group holds.
         let mut open = true;
         while open {
             let mut group: Vec<Verified> = Vec::new();
             let deadline = Instant::now() + Duration::from_millis(200);
-            match rx.recv() {
-                Ok(v) => group.push(v),
-                Err(_) => break,
+            loop {
+                match rx.recv() {
+                    Ok(Message::Verified(v)) => {
+                        group.push(v);
+                        break;
+                    }
+                    Ok(Message::Waiting) => continue,
+                    Err(_) => {
+                        open = false;
+                        break;
+                    }
+                }
             }
-            while group.len() < 64 {
+            while open && group.len() < 64 && !budget.has_waiters() {
                 let left = deadline.saturating_duration_since(Instant::now());
                 match rx.recv_timeout(left) {
-                    Ok(v) => group.push(v),
-                    Err(mpsc::RecvTimeoutError::Timeout) => break,
+                    Ok(Message::Verified(v)) => group.push(v),
+                    Ok(Message::Waiting) | Err(mpsc::RecvTimeoutError::Timeout) => break,
                     Err(mpsc::RecvTimeoutError::Disconnected) => {
                         open = false;
                         break;
                     }
                 }
+            }
+            if group.is_empty() {
+                break;
             }
             group.sort_by_key(|v| v.seq);
             let mut pending = Pending::default();
@@ -758,5 +863,6 @@ pub(crate) fn run(
         return Err(e);
     }
     summary.cancelled = done < total;
+    summary.peak_bytes_held = budget.peak();
     Ok(summary)
 }

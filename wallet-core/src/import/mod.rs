@@ -2,7 +2,8 @@
 //! credential payload they carry — from a baked PNG or SVG badge, a JSON document, a compact JWT/JWS, or a URL.
 //!
 //! Extraction never panics and never trusts sizes it reads: inputs are capped ([`Limits`]), compressed PNG text
-//! is inflated with a bound, SVG is parsed without any DTD or entity expansion. What the payload *means* (which
+//! is inflated with a bound for the whole file (and only the one badge chunk's), a second badge chunk or element
+//! stops the reading, SVG is parsed without any DTD or entity expansion. What the payload *means* (which
 //! credential, which version, whether it verifies) is decided later by verification (issue 4's next steps).
 
 pub mod png;
@@ -13,7 +14,8 @@ pub mod svg;
 pub struct Limits {
     /// Largest input accepted, in bytes (default 5 MiB).
     pub max_input_bytes: usize,
-    /// Largest text a compressed PNG chunk may inflate to (default 5 MiB).
+    /// Most bytes the compressed text of one PNG may inflate to, all its chunks together (default 5 MiB). Only
+    /// the badge chunk is ever inflated, and only when it is the file's one badge chunk.
     pub max_inflated_bytes: usize,
 }
 
@@ -120,7 +122,9 @@ pub fn read_bounded(path: &std::path::Path, limit: usize) -> Result<Vec<u8>, Str
     use std::io::Read;
     let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
     let file = std::fs::File::open(path).map_err(cannot)?;
-    let mut bytes = Vec::new();
+    // Sized from the file's length when known, so a file near the limit is not held in a buffer twice its size.
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(size.min(limit as u64 + 1) as usize);
     file.take(limit as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(cannot)?;

@@ -1,6 +1,14 @@
 //! Baked PNG badges: the credential lives in a text chunk — iTXt `openbadgecredential` (Open Badges 3.0),
 //! iTXt or tEXt `openbadges` (2.0: assertion JSON, JWS, or a hosted URL). Decoded with the `png` crate with
 //! checksums on and memory limits; compressed text is inflated with a bound. Two badge chunks are an error.
+//!
+//! What a hostile file can cost is bounded before anything is inflated: the chunk walk remembers where the badge
+//! chunk is and stops at the second one (refused, never inflated); only the single badge chunk of an accepted
+//! image is inflated, within a budget of [`Limits::max_inflated_bytes`] for the whole file. Other compressed
+//! chunks (zTXt / iTXt of any other keyword, iCCP profiles) are never inflated, by this module or by the `png`
+//! crate. [`extract_measured`] reports that work so tests can hold it to the bound.
+
+use std::ops::Range;
 
 use super::{classify_text, Container, Extracted, Limits};
 
@@ -17,8 +25,9 @@ pub enum PngError {
     /// A valid image, but no badge data is baked into it.
     #[error("this PNG image carries no badge (no 'openbadgecredential' or 'openbadges' text chunk)")]
     NotBaked,
-    /// More than one badge chunk: ambiguous, refused as the Open Badges baking rules require.
-    #[error("this PNG image carries {count} badge chunks; a baked badge has exactly one")]
+    /// More than one badge chunk: ambiguous, refused as the Open Badges baking rules require. Reading stops at
+    /// the second badge chunk, so `count` is the number seen by then (2), not a census of the file.
+    #[error("this PNG image carries at least {count} badge chunks; a baked badge has exactly one")]
     SeveralBadges { count: usize },
     /// A compressed badge chunk inflates past the limit.
     #[error("the badge text in this PNG inflates beyond {max} bytes")]
@@ -28,56 +37,91 @@ pub enum PngError {
     BadPayload { keyword: &'static str },
 }
 
-/// One badge text chunk, as found.
-struct BadgeChunk {
-    keyword: &'static str,
-    text: String,
+/// The work reading one PNG took, for tests and measurements (see [`extract_measured`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Effort {
+    /// Chunks walked (length and CRC checked), the one that stopped the walk included.
+    pub chunks: usize,
+    /// Badge text chunks seen (the walk stops at the second).
+    pub badge_chunks: usize,
+    /// Bytes produced by inflating compressed text, all chunks of the file together. At most
+    /// `max_inflated_bytes + 1`: inflation stops one byte past the limit, which is how it knows the text is too long.
+    pub inflated_bytes: usize,
 }
 
-fn inflate(data: &[u8], max: usize) -> Result<Vec<u8>, PngError> {
-    use std::io::Read;
-    let mut out = Vec::new();
-    flate2::read::ZlibDecoder::new(data)
-        .take(max as u64 + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| PngError::Damaged(format!("a compressed badge chunk does not inflate: {e}")))?;
-    if out.len() > max {
-        return Err(PngError::InflatesTooMuch { max });
+/// The badge chunk, located but not yet read.
+struct BadgeChunk {
+    keyword: &'static str,
+    /// `tEXt`, `zTXt` or `iTXt`.
+    kind: [u8; 4],
+    /// The chunk's data (after its length and type, before its CRC) within the file.
+    data: Range<usize>,
+}
+
+/// The per-file inflation budget: every compressed text chunk inflated for one file draws on it.
+struct Inflater<'e> {
+    max: usize,
+    effort: &'e mut Effort,
+}
+
+impl Inflater<'_> {
+    fn inflate(&mut self, data: &[u8]) -> Result<Vec<u8>, PngError> {
+        use std::io::Read;
+        let left = self.max.saturating_sub(self.effort.inflated_bytes);
+        let mut out = Vec::new();
+        let read = flate2::read::ZlibDecoder::new(data)
+            .take(left as u64 + 1)
+            .read_to_end(&mut out);
+        self.effort.inflated_bytes += out.len();
+        read.map_err(|e| PngError::Damaged(format!("a compressed badge chunk does not inflate: {e}")))?;
+        if out.len() > left {
+            return Err(PngError::InflatesTooMuch { max: self.max });
+        }
+        Ok(out)
     }
-    Ok(out)
 }
 
 fn latin1(bytes: &[u8]) -> String {
     bytes.iter().map(|&b| b as char).collect()
 }
 
-/// Reads a tEXt / zTXt / iTXt chunk body when its keyword is a badge keyword.
-fn badge_chunk(kind: &[u8], data: &[u8], limits: &Limits) -> Result<Option<BadgeChunk>, PngError> {
-    let Some(nul) = data.iter().position(|&b| b == 0) else {
-        return Ok(None);
-    };
-    let keyword = match &data[..nul] {
-        b"openbadgecredential" => OB3_KEYWORD,
-        b"openbadges" => OB2_KEYWORD,
-        _ => return Ok(None),
-    };
-    let rest = &data[nul + 1..];
+/// The badge keyword of a tEXt / zTXt / iTXt chunk, if it has one. Reads only the keyword.
+fn badge_keyword(kind: &[u8], data: &[u8]) -> Option<&'static str> {
+    if !matches!(kind, b"tEXt" | b"zTXt" | b"iTXt") {
+        return None;
+    }
+    let nul = data.iter().take(80).position(|&b| b == 0)?;
+    match &data[..nul] {
+        b"openbadgecredential" => Some(OB3_KEYWORD),
+        b"openbadges" => Some(OB2_KEYWORD),
+        _ => None,
+    }
+}
+
+/// Reads the badge chunk's text, inflating it within the file's budget.
+fn badge_text(chunk: &BadgeChunk, bytes: &[u8], inflater: &mut Inflater<'_>) -> Result<String, PngError> {
+    let keyword = chunk.keyword;
+    let data = bytes
+        .get(chunk.data.clone())
+        .ok_or_else(|| PngError::Damaged("the badge chunk is outside the file".into()))?;
+    // The keyword and its NUL were found by `badge_keyword`.
+    let rest = data.get(keyword.len() + 1..).unwrap_or_default();
     let bad = |what: &str| {
         PngError::Damaged(format!(
             "the {} chunk '{keyword}' is malformed ({what})",
-            String::from_utf8_lossy(kind)
+            String::from_utf8_lossy(&chunk.kind)
         ))
     };
-    let text = match kind {
-        b"tEXt" => latin1(rest),
+    match &chunk.kind {
+        b"tEXt" => Ok(latin1(rest)),
         b"zTXt" => {
             let (&method, compressed) = rest.split_first().ok_or_else(|| bad("no compression method"))?;
             if method != 0 {
                 return Err(bad("unknown compression method"));
             }
-            latin1(&inflate(compressed, limits.max_inflated_bytes)?)
+            Ok(latin1(&inflater.inflate(compressed)?))
         }
-        b"iTXt" => {
+        _ => {
             let (&flag, rest) = rest.split_first().ok_or_else(|| bad("no compression flag"))?;
             let (&method, rest) = rest.split_first().ok_or_else(|| bad("no compression method"))?;
             let lang_end = rest
@@ -92,48 +136,58 @@ fn badge_chunk(kind: &[u8], data: &[u8], limits: &Limits) -> Result<Option<Badge
             let body = &rest[tk_end + 1..];
             let raw = match (flag, method) {
                 (0, _) => body.to_vec(),
-                (1, 0) => inflate(body, limits.max_inflated_bytes)?,
+                (1, 0) => inflater.inflate(body)?,
                 _ => return Err(bad("unknown compression")),
             };
-            String::from_utf8(raw).map_err(|_| bad("text is not UTF-8"))?
+            String::from_utf8(raw).map_err(|_| bad("text is not UTF-8"))
         }
-        _ => return Ok(None),
-    };
-    Ok(Some(BadgeChunk { keyword, text }))
+    }
 }
 
-/// Walks the chunk list, checking every length and CRC, and collects the badge text chunks. (The `png` crate
-/// silently drops an ancillary chunk whose CRC fails, and keeps compressed text private, so the badge chunks
-/// are read here; the crate still validates the image structure.)
-fn badge_chunks(bytes: &[u8], limits: &Limits) -> Result<Vec<BadgeChunk>, PngError> {
-    let mut found = Vec::new();
+/// Walks the chunk list, checking every length and CRC, and locates the badge text chunk without reading it.
+/// Stops at the second badge chunk: that is already an error, and going on would only cost time. (The `png`
+/// crate silently drops an ancillary chunk whose CRC fails, and keeps compressed text private, so the badge
+/// chunks are found here; the crate still validates the image structure.)
+fn find_badge_chunk(bytes: &[u8], effort: &mut Effort) -> Result<Option<BadgeChunk>, PngError> {
+    let mut found = None;
     let mut pos = 8;
     loop {
         let header = bytes
             .get(pos..pos + 8)
             .ok_or_else(|| PngError::Damaged("the file ends inside a chunk".into()))?;
         let len = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
-        let kind = &header[4..8];
-        let kind_name = String::from_utf8_lossy(kind).into_owned();
+        let kind = [header[4], header[5], header[6], header[7]];
         let end = pos
             .checked_add(12)
             .and_then(|p| p.checked_add(len))
             .filter(|&e| e <= bytes.len())
             .ok_or_else(|| {
-                PngError::Damaged(format!("the file ends inside the {kind_name} chunk (truncated)"))
+                PngError::Damaged(format!(
+                    "the file ends inside the {} chunk (truncated)",
+                    String::from_utf8_lossy(&kind)
+                ))
             })?;
+        effort.chunks += 1;
         let stored = u32::from_be_bytes([bytes[end - 4], bytes[end - 3], bytes[end - 2], bytes[end - 1]]);
         let mut crc = flate2::Crc::new();
         crc.update(&bytes[pos + 4..end - 4]);
         if crc.sum() != stored {
             return Err(PngError::Damaged(format!(
-                "the {kind_name} chunk fails its CRC check"
+                "the {} chunk fails its CRC check",
+                String::from_utf8_lossy(&kind)
             )));
         }
-        if let Some(chunk) = badge_chunk(kind, &bytes[pos + 8..end - 4], limits)? {
-            found.push(chunk);
+        let data = pos + 8..end - 4;
+        if let Some(keyword) = badge_keyword(&kind, &bytes[data.clone()]) {
+            effort.badge_chunks += 1;
+            if found.is_some() {
+                return Err(PngError::SeveralBadges {
+                    count: effort.badge_chunks,
+                });
+            }
+            found = Some(BadgeChunk { keyword, kind, data });
         }
-        if kind == b"IEND" {
+        if &kind == b"IEND" {
             return Ok(found);
         }
         pos = end;
@@ -141,30 +195,40 @@ fn badge_chunks(bytes: &[u8], limits: &Limits) -> Result<Vec<BadgeChunk>, PngErr
 }
 
 pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, PngError> {
-    let mut found = badge_chunks(bytes, limits)?;
-    // Structure check by the png crate (header, palette, image data stream), pixels skipped.
+    extract_measured(bytes, limits, &mut Effort::default())
+}
+
+/// [`super::extract`] for a PNG (after its size check), adding to `effort` what reading the file took.
+pub fn extract_measured(bytes: &[u8], limits: &Limits, effort: &mut Effort) -> Result<Extracted, PngError> {
+    let found = find_badge_chunk(bytes, effort)?;
+    // Structure check by the png crate (header, palette, image data stream), pixels skipped and never inflated.
+    // Text chunks and the ICC profile are skipped too (the crate would inflate an iCCP chunk up to its
+    // allocation limit); what it still buffers (one chunk at a time, eXIf kept) is within the input's size, so
+    // its allocation limit is twice the largest input.
     let damaged = |e: &dyn std::fmt::Display| PngError::Damaged(e.to_string());
     let mut decoder = png::Decoder::new_with_limits(
         std::io::Cursor::new(bytes),
         png::Limits {
-            bytes: 64 * 1024 * 1024,
+            bytes: limits.max_input_bytes.saturating_mul(2).max(1 << 20),
         },
     );
     decoder.set_ignore_text_chunk(true);
+    decoder.set_ignore_iccp_chunk(true);
     let mut reader = decoder.read_info().map_err(|e| damaged(&e))?;
     reader.finish().map_err(|e| damaged(&e))?;
 
-    match found.len() {
-        0 => Err(PngError::NotBaked),
-        1 => {
-            let BadgeChunk { keyword, text } = found.remove(0);
-            let payload = classify_text(&text).ok_or(PngError::BadPayload { keyword })?;
-            Ok(Extracted {
-                container: Container::Png,
-                payload,
-                baked_as: Some(keyword),
-            })
-        }
-        count => Err(PngError::SeveralBadges { count }),
-    }
+    let chunk = found.ok_or(PngError::NotBaked)?;
+    let mut inflater = Inflater {
+        max: limits.max_inflated_bytes,
+        effort,
+    };
+    let text = badge_text(&chunk, bytes, &mut inflater)?;
+    let payload = classify_text(&text).ok_or(PngError::BadPayload {
+        keyword: chunk.keyword,
+    })?;
+    Ok(Extracted {
+        container: Container::Png,
+        payload,
+        baked_as: Some(chunk.keyword),
+    })
 }

@@ -2,6 +2,10 @@
 //! `<openbadges:assertion>` (2.0: `verify` = JWS or URL, or JSON content). Parsed with quick-xml as a plain
 //! stream: a document type declaration is refused outright and no entity other than XML's five predefined
 //! ones and character references is ever expanded, so billion-laughs and XXE files are errors, not hazards.
+//!
+//! Memory stays linear in the input (itself capped by [`super::Limits::max_input_bytes`]): the reader borrows the
+//! text, the only expansions shrink (`&amp;` → `&`), and only the badge element's text is gathered. Reading stops
+//! at the second badge element, before gathering its text: several are an error whatever follows.
 
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
@@ -28,7 +32,8 @@ pub enum SvgError {
     Entity(String),
     #[error("this SVG image carries no badge (no openbadges:credential or openbadges:assertion element)")]
     NotBaked,
-    #[error("this SVG image carries {count} badge elements; a baked badge has exactly one")]
+    /// Reading stops at the second badge element, so `count` is the number seen by then (2).
+    #[error("this SVG image carries at least {count} badge elements; a baked badge has exactly one")]
     SeveralBadges { count: usize },
     #[error("the badge element '{element}' holds no recognisable credential")]
     BadPayload { element: &'static str },
@@ -50,9 +55,11 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Extracted, SvgError> {
     let mut reader = NsReader::from_str(text);
     let malformed = |e: &dyn std::fmt::Display| SvgError::Malformed(e.to_string());
 
-    let mut found: Vec<(&'static str, String)> = Vec::new();
+    let mut found: Option<(&'static str, String)> = None;
     // Inside a badge element: which one, its `verify` attribute, and the text gathered so far.
     let mut current: Option<(&'static str, Option<String>, String)> = None;
+    // Badge elements seen so far; the second ends the reading.
+    let mut seen = 0;
     loop {
         let (ns, event) = reader.read_resolved_event().map_err(|e| malformed(&e))?;
         let badge_element = |local: &str| -> Option<&'static str> {
@@ -73,13 +80,15 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Extracted, SvgError> {
             Event::DocType(_) => {}
             Event::Start(e) if current.is_none() => {
                 if let Some(element) = badge_element(e.local_name().as_ref()) {
+                    count_badge(&mut seen)?;
                     current = Some((element, verify_attribute(&e)?, String::new()));
                 }
             }
             Event::Empty(e) if current.is_none() => {
                 // A self-closing <openbadges:credential verify="…"/>.
                 if let Some(element) = badge_element(e.local_name().as_ref()) {
-                    found.push((element, verify_attribute(&e)?.unwrap_or_default()));
+                    count_badge(&mut seen)?;
+                    found = Some((element, verify_attribute(&e)?.unwrap_or_default()));
                 }
             }
             Event::Text(t) => {
@@ -110,7 +119,7 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Extracted, SvgError> {
             }
             Event::End(e) if current.is_some() && badge_element(e.local_name().as_ref()).is_some() => {
                 if let Some((element, verify, buf)) = current.take() {
-                    found.push((element, verify.unwrap_or(buf)));
+                    found = Some((element, verify.unwrap_or(buf)));
                 }
             }
             Event::Eof => break,
@@ -120,20 +129,22 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Extracted, SvgError> {
     if current.is_some() {
         return Err(SvgError::Malformed("the badge element is not closed".into()));
     }
-    match found.len() {
-        0 => Err(SvgError::NotBaked),
-        1 => {
-            let (element, text) = found.remove(0);
-            let payload = classify_text(&text).ok_or(SvgError::BadPayload { element })?;
-            let baked_as = Some(element);
-            Ok(Extracted {
-                container: Container::Svg,
-                payload,
-                baked_as,
-            })
-        }
-        count => Err(SvgError::SeveralBadges { count }),
+    let (element, text) = found.ok_or(SvgError::NotBaked)?;
+    let payload = classify_text(&text).ok_or(SvgError::BadPayload { element })?;
+    Ok(Extracted {
+        container: Container::Svg,
+        payload,
+        baked_as: Some(element),
+    })
+}
+
+/// Counts a badge element; the second is an error at once.
+fn count_badge(seen: &mut usize) -> Result<(), SvgError> {
+    *seen += 1;
+    if *seen > 1 {
+        return Err(SvgError::SeveralBadges { count: *seen });
     }
+    Ok(())
 }
 
 fn verify_attribute(e: &quick_xml::events::BytesStart<'_>) -> Result<Option<String>, SvgError> {

@@ -1,8 +1,10 @@
 //! Extraction against real files: the bakery samples in ../shared/standards/baked and every case of the peer
 //! corpus in ../shared/fixtures/peer-corpus (its manifest drives the loop).
 
+use crate::hostile;
 use crate::support::shared;
-use wallet_core::import::{extract, png::PngError, svg::SvgError, Container, ImportError, Limits, Payload};
+use wallet_core::import::png::{extract_measured, Effort, PngError};
+use wallet_core::import::{extract, svg::SvgError, Container, ImportError, Limits, Payload};
 
 fn read(rel: &str) -> Vec<u8> {
     std::fs::read(shared().join(rel)).unwrap()
@@ -218,9 +220,76 @@ fn a_zip_bomb_in_a_badge_chunk_stops_at_the_limit() {
     }
     let mut data = b"openbadgecredential\0\x01\x00\0\0".to_vec();
     data.extend(enc.finish().unwrap());
-    let r = extract(&png_with_chunk(b"iTXt", &data), &Limits::default()).map(|e| e.baked_as);
+    let bytes = png_with_chunk(b"iTXt", &data);
+    let r = extract(&bytes, &Limits::default()).map(|e| e.baked_as);
     assert!(
         matches!(r, Err(ImportError::Png(PngError::InflatesTooMuch { .. }))),
+        "{r:?}"
+    );
+    let (limits, mut effort) = (Limits::default(), Effort::default());
+    let _ = extract_measured(&bytes, &limits, &mut effort);
+    assert!(
+        effort.inflated_bytes <= limits.max_inflated_bytes + 1,
+        "{effort:?}"
+    );
+}
+
+/// Issue 10: 100 compressed `openbadges` chunks, each inflating to the limit (about 0.5 MB on disk, 500 MB of
+/// text). Refused at the second chunk, before anything is inflated.
+#[test]
+fn the_png_chunk_bomb_is_refused_at_its_second_chunk_without_inflating_anything() {
+    let limits = Limits::default();
+    let bomb = hostile::png_bomb(100, limits.max_inflated_bytes);
+    assert!(bomb.len() < 1024 * 1024, "{} bytes", bomb.len());
+    let r = extract(&bomb, &limits).map(|e| e.baked_as);
+    assert!(
+        matches!(r, Err(ImportError::Png(PngError::SeveralBadges { count: 2 }))),
+        "{r:?}"
+    );
+    let mut effort = Effort::default();
+    let _ = extract_measured(&bomb, &limits, &mut effort);
+    assert!(effort.inflated_bytes <= limits.max_inflated_bytes, "{effort:?}");
+    // IHDR, IDAT, then the first two of the hundred badge chunks: nothing inflated, nothing more read.
+    assert_eq!(
+        effort,
+        Effort {
+            chunks: 4,
+            badge_chunks: 2,
+            inflated_bytes: 0
+        }
+    );
+}
+
+#[test]
+fn the_second_badge_chunk_ends_the_walk_before_it_is_inflated() {
+    // A readable badge chunk; a second one whose compressed text is not even zlib; then a chunk failing its CRC.
+    // Inflating the second, or walking on to the third, would make this a damaged image instead.
+    let first = hostile::chunk(b"tEXt", b"openbadges\0https://example.org/assertions/1");
+    let second = hostile::chunk(b"zTXt", &hostile::ztxt("openbadges", b"not zlib at all"));
+    let mut broken = hostile::chunk(b"tEXt", b"Comment\0after the badges");
+    let crc = broken.len() - 1;
+    broken[crc] ^= 0xff;
+    let bytes = hostile::png(&[], &[first, second, broken]);
+    let mut effort = Effort::default();
+    let r = extract_measured(&bytes, &Limits::default(), &mut effort).map(|e| e.baked_as);
+    assert!(matches!(r, Err(PngError::SeveralBadges { count: 2 })), "{r:?}");
+    assert_eq!((effort.chunks, effort.inflated_bytes), (4, 0), "{effort:?}");
+}
+
+#[test]
+fn the_second_svg_badge_element_ends_the_reading() {
+    // Two badge elements, then XML that is not even well-formed: reading stops before it.
+    let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"><openbadges:credential verify="a.b.c"/><openbadges:credential>{"a":1}</openbadges:credential><g></svg>"#;
+    let r = extract(svg, &Limits::default()).map(|e| e.baked_as);
+    assert!(
+        matches!(r, Err(ImportError::Svg(SvgError::SeveralBadges { count: 2 }))),
+        "{r:?}"
+    );
+    // 100,000 badge elements (3.4 MB): the same answer, from the first two.
+    let many = hostile::svg_many_badges(100_000, 0);
+    let r = extract(&many, &Limits::default()).map(|e| e.baked_as);
+    assert!(
+        matches!(r, Err(ImportError::Svg(SvgError::SeveralBadges { count: 2 }))),
         "{r:?}"
     );
 }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde_json::{json, Value};
+use wallet_core::import::Limits;
 use wallet_core::importer::{Event, ImportOptions, Item, ItemOutcome, Source, Summary};
 use wallet_core::keys::SecretKey;
 use wallet_core::net::NetPolicy;
@@ -13,6 +14,7 @@ use wallet_core::sign;
 use wallet_core::verify::Verdict;
 use wallet_core::Wallet;
 
+use crate::hostile;
 use crate::support::{at, new_wallet, reopen, shared, sign_di};
 
 fn options(now: &str) -> ImportOptions {
@@ -518,4 +520,90 @@ fn a_quarantined_credential_that_verifies_later_leaves_quarantine() {
     let page = w.portfolio(&Query::default()).unwrap();
     assert_eq!(page.total, 1);
     assert!(!page.entries[0].quarantined);
+}
+
+/// Issue 10: a folder of PNG chunk bombs (100 compressed badge chunks each, inflating to 500 MB of text). Every
+/// file is reported with the reason and nothing is stored, even when unverified credentials are kept.
+#[test]
+fn a_folder_of_png_bombs_is_refused_file_by_file_and_stores_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = new_wallet(&tmp.path().join("w"));
+    let bombs = tmp.path().join("bombs");
+    std::fs::create_dir(&bombs).unwrap();
+    let bomb = hostile::png_bomb(100, Limits::default().max_inflated_bytes);
+    for n in 0..32 {
+        std::fs::write(bombs.join(format!("bomb-{n:02}.png")), &bomb).unwrap();
+    }
+    let keep = ImportOptions {
+        keep_unverified: true,
+        ..options("2025-01-01T00:00:00Z")
+    };
+    let s = import(&w, &[Source::Path(bombs.clone())], &keep);
+    assert_eq!(
+        (s.files, s.items.len(), s.errors, s.imported),
+        (32, 32, 32, 0),
+        "{s:#?}"
+    );
+    // Items arrive group by group, in no fixed order across groups.
+    let mut items = s.items.clone();
+    items.sort_by(|a, b| a.file.cmp(&b.file));
+    for (n, item) in items.iter().enumerate() {
+        assert_eq!(
+            item.file,
+            bombs.join(format!("bomb-{n:02}.png")).display().to_string()
+        );
+        assert_eq!(
+            (item.outcome, item.credential_id.as_deref(), item.quarantined),
+            (ItemOutcome::Error, None, false)
+        );
+        let reason = item.reason.as_deref().unwrap_or_default();
+        assert!(
+            reason.contains("this PNG image carries at least 2 badge chunks"),
+            "{reason}"
+        );
+    }
+    let everything = Query {
+        include_quarantined: true,
+        include_superseded: true,
+        ..Query::default()
+    };
+    assert_eq!(count(&w, &everything), 0);
+}
+
+/// Issue 10: what the workers, the channel and the writer's open group hold at once stays within the import's
+/// byte budget, however many large files wait in the folder.
+#[test]
+fn large_files_are_held_within_the_byte_budget() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = new_wallet(&tmp.path().join("w"));
+    let college = Issuer::new(12);
+    let files = tmp.path().join("large");
+    std::fs::create_dir(&files).unwrap();
+    let mut size = 0;
+    for n in 0..24 {
+        let mut c = college.credential(
+            &format!("urn:uuid:large{n}"),
+            &format!("Large {n}"),
+            "did:example:l",
+            "2024-01-01T00:00:00Z",
+        );
+        c["credentialSubject"]["achievement"]["description"] = json!("long ".repeat(40_000));
+        let jwt = college.jwt(&c);
+        size = size.max(jwt.len());
+        std::fs::write(files.join(format!("{n:02}.jwt")), jwt).unwrap();
+    }
+    // Each file is charged about three times its size (its bytes, its parsed copy, a picture): room for three.
+    let budget = 10 * size;
+    let opts = ImportOptions {
+        threads: 2,
+        max_bytes_held: budget,
+        ..options("2025-01-01T00:00:00Z")
+    };
+    let s = import(&w, &[Source::Path(files)], &opts);
+    assert_eq!(s.imported, 24, "{s:#?}");
+    assert!(
+        (2 * size..=budget).contains(&s.peak_bytes_held),
+        "held {} bytes at once; the budget is {budget}",
+        s.peak_bytes_held
+    );
 }

@@ -5,6 +5,8 @@ mod backup;
 mod corruption;
 mod crash;
 mod disk_full;
+#[path = "../../benches/common/hostile.rs"]
+mod hostile;
 mod http;
 mod import;
 mod importer;
