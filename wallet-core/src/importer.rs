@@ -798,15 +798,15 @@ pub(crate) fn run(
                                 .any(|r| r.kind == "presentation" && r.verdict != Verdict::Valid)
                         {
                             // A presentation with no credential, or nothing readable.
-                            let r = &reports[0];
+                            let first = reports.first();
                             pending.items.push(Item {
                                 file: v.name.clone(),
                                 index: 0,
                                 outcome: ItemOutcome::Error,
-                                reason: first_reason(r).or(Some("no credential in it".into())),
+                                reason: first.and_then(first_reason).or(Some("no credential in it".into())),
                                 credential_id: None,
                                 name: None,
-                                verdict: Some(r.verdict),
+                                verdict: Some(first.map_or(Verdict::Error, |r| r.verdict)),
                                 quarantined: false,
                             });
                         }
