@@ -89,8 +89,12 @@ fn describe(p: &Preview) -> String {
                 d.reason.as_deref().unwrap_or("")
             ),
         };
+        let whose = match d.subject_is_holder {
+            Some(false) => " (not this profile's DID)",
+            _ => "",
+        };
         s.push_str(&format!(
-            "  - {} — {issuer}{identity}\n      subject: {}; picture: {}; {state}\n",
+            "  - {} — {issuer}{identity}\n      subject: {}{whose}; picture: {}; {state}\n",
             d.name.as_deref().unwrap_or("(no name)"),
             d.subject.as_deref().unwrap_or("(none named)"),
             if d.has_picture { "yes" } else { "no" },

@@ -128,6 +128,9 @@ pub struct Disclosure {
     pub issuer_identity: Option<IssuerIdentity>,
     /// The subject the credential names (the learner's DID, when it has one): disclosed to the verifier.
     pub subject: Option<String>,
+    /// Whether that subject is the holder the presentation names (a verifier may ask that it be); `None` when the
+    /// credential names no subject id.
+    pub subject_is_holder: Option<bool>,
     /// Whether the credential carries or names a picture (disclosed with it).
     pub has_picture: bool,
     pub picture_source: Option<PictureSource>,
@@ -306,6 +309,7 @@ pub(crate) fn disclosure(
     c: &StoredCredential,
     report: Option<&Report>,
     embedded: Option<&Embedded>,
+    holder_dids: &[&str],
 ) -> Disclosure {
     let meta = c.meta.as_ref();
     let info = report
@@ -327,6 +331,10 @@ pub(crate) fn disclosure(
             .and_then(|r| r.issuer_identity.clone())
             .or_else(|| meta.and_then(|m| m.issuer_identity.clone())),
         subject: info.as_ref().and_then(|i| i.subject.clone()),
+        subject_is_holder: info
+            .as_ref()
+            .and_then(|i| i.subject.as_deref())
+            .map(|s| holder_dids.contains(&s)),
         has_picture: report
             .and_then(|r| r.document.as_ref())
             .map(|d| crate::picture::named(d) != crate::picture::Named::Nothing)

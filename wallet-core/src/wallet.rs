@@ -496,7 +496,12 @@ impl Wallet {
         let mut not_presentable = Vec::new();
         let mut legacy_possible = true;
         for (c, embedded, report) in &selection {
-            let d = crate::present::disclosure(c, report.as_ref(), embedded.as_ref().ok());
+            let d = crate::present::disclosure(
+                c,
+                report.as_ref(),
+                embedded.as_ref().ok(),
+                &[profile.did_key.as_str(), profile.did_jwk.as_str()],
+            );
             let label = d.name.clone().unwrap_or_else(|| c.id.clone());
             match embedded {
                 Err(why) => {

@@ -13,6 +13,7 @@ mod importer;
 mod keyring;
 mod mutations;
 mod net;
+mod present;
 mod profiles;
 mod signed;
 mod support;
