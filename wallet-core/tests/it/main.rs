@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic in a test is a failed test
 
 mod backup;
+mod checks;
 mod corruption;
 mod crash;
 mod disk_full;
