@@ -23,6 +23,9 @@ fn verify_offline(doc: &Value) -> Vec<Report> {
     ))
 }
 
+/// What is broken, how, and words the schema check's reason must hold.
+type Break = (&'static str, fn(&mut Value), &'static [&'static str]);
+
 fn failed(r: &Report) -> Vec<CheckId> {
     r.checks
         .iter()
@@ -62,7 +65,7 @@ fn the_schema_check_alone_makes_a_validly_signed_credential_invalid() {
 
     // Each break keeps the JSON-LD (and so the signature over it) intact but violates the schema: the issuer
     // signed it so, the proof holds, and only `schema` fails.
-    let breaks: [(&str, fn(&mut Value), &[&str]); 3] = [
+    let breaks: [Break; 3] = [
         (
             "an achievement without its required criteria",
             |c| {
