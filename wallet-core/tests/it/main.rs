@@ -13,6 +13,7 @@ mod keyring;
 mod mutations;
 mod net;
 mod profiles;
+mod sd_jwt;
 mod support;
 mod tidy;
 mod vault;
