@@ -207,7 +207,19 @@ pub(crate) async fn verify_compact(
         }
         report.checks.push(check);
     }
+    // A CLR carries full credentials: each gets its own report, after the record's (as for a JSON-LD CLR). Inside a
+    // presentation or another record they are not unpacked further.
+    let inner = match (report.kind, parent) {
+        ("clr", None) => super::first_subject(&credential)
+            .map(super::embedded_credentials)
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let me = out.len();
     out.push(report);
+    for item in &inner {
+        super::verify_embedded(item, container, me, env, out).await;
+    }
 }
 
 /// `jws~d1~…~dn~kb` → the issuer-signed JWS, the disclosures, and — when the part after the last `~` is a JWS — the

@@ -3,6 +3,7 @@
 
 mod backup;
 mod checks;
+mod corpora;
 mod corruption;
 mod crash;
 mod disk_full;
