@@ -15,6 +15,7 @@ mod mutations;
 mod net;
 mod profiles;
 mod sd_jwt;
+mod search;
 mod support;
 mod tidy;
 mod vault;
