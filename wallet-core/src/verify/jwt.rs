@@ -318,7 +318,13 @@ fn key_binding_check(kb: &str, presented: &str, payload: &Value, env: &Env<'_>) 
     let Some(iat) = numeric_date(claims.get("iat")) else {
         return fail(" has no iat".into());
     };
-    if iat > env.opts.now + KB_CLOCK_SKEW {
+    // (At the very end of time nothing is later: no overflow.)
+    if env
+        .opts
+        .now
+        .checked_add(KB_CLOCK_SKEW)
+        .is_some_and(|limit| iat > limit)
+    {
         return fail(format!(" was made in the future (iat {})", super::fmt_date(iat)));
     }
     let (nonce, aud) = (claims.get("nonce"), claims.get("aud"));
