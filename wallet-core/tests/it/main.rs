@@ -2,6 +2,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic in a test is a failed test
 
 mod backup;
+mod checks;
+mod corpora;
 mod corruption;
 mod crash;
 mod disk_full;
@@ -15,6 +17,8 @@ mod mutations;
 mod net;
 mod present;
 mod profiles;
+mod sd_jwt;
+mod search;
 mod signed;
 mod support;
 mod tidy;
