@@ -158,6 +158,8 @@ const MAX_SKILL: usize = 160;
 const MAX_SKILLS: usize = 30;
 const MAX_REASON: usize = 400;
 const MAX_ID: usize = 300;
+/// A date a credential states but Carnet cannot read is shown as written, this long at most.
+const MAX_DATE: usize = 60;
 /// Largest picture or QR code kept, decoded.
 const MAX_IMAGE_BYTES: usize = wallet_core::picture::MAX_PICTURE_BYTES;
 
@@ -395,7 +397,7 @@ impl Page {
                     out,
                     "<dt>{}</dt>\n<dd>{}</dd>",
                     self.text(label),
-                    escape(&cap(&date::stated(v, self.lang), MAX_ID))
+                    escape(&cap(&date::stated(v, self.lang), MAX_DATE))
                 );
             }
         }

@@ -8,7 +8,7 @@ use carnet_page::{render, svg_data_uri, Lang, PageEntry, PageInput, Presentation
 use sha2::{Digest, Sha256};
 use time::macros::datetime;
 use wallet_core::picture::PictureSource;
-use wallet_core::verify::{Check, CheckId, IssuerIdentity, Outcome, Verdict};
+use wallet_core::verify::{Check, CheckId, IssuerIdentity, Outcome, Report, Verdict};
 
 const PNG_1X1: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAcCBlCwAAAABJRU5ErkJggg==";
 
@@ -528,9 +528,36 @@ fn long_texts_are_capped() {
     let mut e = entry(&"N".repeat(10_000));
     e.description = Some("D".repeat(100_000));
     e.skills = (0..1_000).map(|i| format!("skill {i}")).collect();
+    e.awarded = Some("x".repeat(1_000));
     let html = render(&input(Lang::En, vec![e]));
     assert!(html.contains(&format!("<h3><bdi>{}…</bdi></h3>", "N".repeat(300))));
     assert!(!html.contains(&"D".repeat(2_001)));
     assert!(html.contains("skill 29<") && !html.contains("skill 30<"));
+    assert!(
+        html.contains(&format!("<dd>{}…</dd>", "x".repeat(60))),
+        "an unreadable date is capped"
+    );
     assert!(html.len() < 40_000, "{}", html.len());
+}
+
+#[test]
+fn a_fresh_verification_replaces_the_stored_one() {
+    let mut e = entry("Gestion de projet");
+    let at = datetime!(2026-12-01 09:00 -05:00);
+    e.recheck(&Report::unreadable(Some("json"), "not JSON".to_owned()), at);
+    assert_eq!(e.verdict, Some(Verdict::Error));
+    assert_eq!(e.checks.len(), 1);
+    assert_eq!(e.checked_at, Some(at));
+    // A report that names no issuer identity keeps the one the wallet had.
+    assert!(matches!(
+        e.issuer_identity,
+        Some(IssuerIdentity::Domain { confirmed: true, .. })
+    ));
+    let html = render(&input(Lang::Fr, vec![e]));
+    assert!(html.contains(
+        "Vérification du 1er décembre 2026\u{a0}: </span><span class=\"verdict\">Illisible</span>"
+    ));
+    assert!(
+        html.contains("Attestation lisible\u{a0}: Échoué — <span class=\"why\" lang=\"en\">not JSON</span>")
+    );
 }
