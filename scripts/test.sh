@@ -53,6 +53,9 @@ run_logged svelte-check npm --prefix ui run --silent check
 step "UI tests (Vitest)"
 run_logged ui-tests npm --prefix ui run --silent test
 
+step "printable portfolio page in headless Chromium (no network request, inert, A4 and Letter PDFs)"
+run_logged page node --test --test-reporter=spec tests/page/*.test.mjs
+
 step "building the app for the end-to-end tests"
 cargo build -p carnet-app --quiet
 
@@ -64,11 +67,13 @@ run_logged e2e dbus-run-session -- xvfb-run -a -s "-screen 0 1280x860x24" \
 strip() { sed -E 's/\x1b\[[0-9;]*m//g' "$1"; }
 rust_pass=$(grep -hoE 'test result: ok\. [0-9]+ passed' "$LOGS/rust-tests.log" | awk '{s+=$4} END {print s+0}')
 ui_pass=$(strip "$LOGS/ui-tests.log" | grep -oE 'Tests +[0-9]+ passed' | awk '{print $2}' | tail -1)
+page_pass=$(strip "$LOGS/page.log" | grep -oE '^ℹ pass [0-9]+' | awk '{print $3}' | tail -1)
 e2e_pass=$(strip "$LOGS/e2e.log" | grep -oE '^ℹ pass [0-9]+' | awk '{print $3}' | tail -1)
 e2e_fail=$(strip "$LOGS/e2e.log" | grep -oE '^ℹ fail [0-9]+' | awk '{print $3}' | tail -1)
 echo
 say "summary after $(( $(date +%s) - started ))s"
 echo "  Rust:  ${rust_pass:-0} passed (cargo test --workspace)"
 echo "  UI:    ${ui_pass:-0} passed (vitest), svelte-check clean"
+echo "  Page:  ${page_pass:-0} passed (node --test, headless Chromium); screenshots and PDFs in tests/artifacts/page/"
 echo "  E2E:   ${e2e_pass:-0} passed, ${e2e_fail:-0} failed (node --test, real window); screenshots in tests/artifacts/e2e/"
-echo "total: $(( ${rust_pass:-0} + ${ui_pass:-0} + ${e2e_pass:-0} )) passed, ${e2e_fail:-0} failed"
+echo "total: $(( ${rust_pass:-0} + ${ui_pass:-0} + ${page_pass:-0} + ${e2e_pass:-0} )) passed, ${e2e_fail:-0} failed"
