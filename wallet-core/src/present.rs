@@ -172,6 +172,9 @@ pub struct Presentation {
     pub domain: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// Each credential's verification at `created_at` (the re-check before signing), in `credential_ids` order.
+    #[serde(skip)]
+    pub reports: Vec<Report>,
 }
 
 impl Presentation {

@@ -539,6 +539,7 @@ impl Wallet {
         let (profile, selection) = self.selection(req, net).await?;
         let mut unverified = Vec::new();
         let mut embedded = Vec::new();
+        let mut reports = Vec::new();
         for (c, e, report) in selection {
             let name = report
                 .as_ref()
@@ -554,6 +555,9 @@ impl Wallet {
                 unverified.push(name.clone());
             }
             embedded.push((name, e));
+            reports.push(report.unwrap_or_else(|| {
+                crate::verify::Report::unreadable(None, "not verified".into())
+            }));
         }
         if !unverified.is_empty() && !include_unverified {
             return Err(PresentError::NeedsConfirmation { names: unverified }.into());
@@ -581,6 +585,7 @@ impl Wallet {
             challenge: req.challenge.clone(),
             domain: req.domain.clone(),
             created_at: now,
+            reports,
         })
     }
 
