@@ -19,6 +19,7 @@ pub mod net;
 pub mod picture;
 pub mod portfolio;
 pub mod profiles;
+pub mod qr;
 pub mod rdfc;
 pub mod secret;
 pub mod settings;
