@@ -14,6 +14,7 @@ mod keyring;
 mod mutations;
 mod net;
 mod profiles;
+mod qr;
 mod signed;
 mod support;
 mod tidy;
