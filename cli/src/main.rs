@@ -7,6 +7,7 @@
 
 mod out;
 mod portfolio;
+mod present;
 mod secrets;
 mod verify;
 
@@ -74,6 +75,10 @@ enum Command {
     Show(portfolio::ShowArgs),
     /// Remove a credential from the wallet (asks first)
     Remove(portfolio::RemoveArgs),
+    /// Sign a presentation of chosen credentials for an employer (shows what it discloses first)
+    Present(present::PresentArgs),
+    /// What was shared, when, how and for whom (most recent first)
+    Shares,
     /// Verify badge and credential files (PNG, SVG, JSON, JWT; a CLR or presentation yields several lines).
     /// Exit 0 when every credential is valid, 1 when any is invalid or indeterminate, 2 on error
     Verify(verify::VerifyArgs),
@@ -246,6 +251,37 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::List(args) => portfolio::list(&ctx, args),
+        Command::Present(args) => present::run(&ctx, args),
+        Command::Shares => {
+            let wallet = open_unlocked(&ctx)?;
+            let history = wallet.share_history()?;
+            print(&ctx, &history, |h| {
+                let mut out = String::new();
+                for r in h {
+                    let forms: Vec<String> =
+                        r.forms.iter().map(|f| format!("{f:?}").to_lowercase()).collect();
+                    let names: Vec<&str> = r
+                        .credentials
+                        .iter()
+                        .map(|(id, n)| n.as_deref().unwrap_or(id.as_str()))
+                        .collect();
+                    out.push_str(&format!(
+                        "{}  {}  {}  {}{}\n",
+                        r.at.format(&time::format_description::well_known::Rfc3339)
+                            .unwrap_or_default(),
+                        forms.join("+"),
+                        r.format.as_str(),
+                        names.join(", "),
+                        r.domain
+                            .as_deref()
+                            .map(|d| format!("  (for {d})"))
+                            .unwrap_or_default()
+                    ));
+                }
+                out.push_str(&format!("{} shared\n", h.len()));
+                out
+            })
+        }
         Command::Show(args) => portfolio::show(&ctx, args),
         Command::Remove(args) => portfolio::remove(&ctx, args),
         Command::Export(args) => {
@@ -453,7 +489,7 @@ fn protect(ctx: &Ctx, args: ProtectArgs) -> Result<()> {
 }
 
 /// Finds a profile by id, id prefix (4+ characters) or exact name.
-fn find_profile(wallet: &Wallet, query: &str) -> Result<Profile> {
+pub(crate) fn find_profile(wallet: &Wallet, query: &str) -> Result<Profile> {
     let all = wallet.profiles()?;
     if let Some(p) = all.iter().find(|p| p.id == query) {
         return Ok(p.clone());

@@ -108,6 +108,9 @@ struct Payload {
     default_profile: Option<String>,
     credentials: Vec<StoredCredential>,
     settings: Settings,
+    /// The share log (absent from backups made before it existed).
+    #[serde(default)]
+    shares: Vec<crate::present::ShareRecord>,
 }
 
 const PAYLOAD_FORMAT: &str = "carnet-backup-payload-v1";
@@ -133,6 +136,7 @@ pub(crate) fn write_backup(
         default_profile: profiles::default_id(store)?,
         credentials: credentials::all(store)?,
         settings: settings::get(store)?,
+        shares: crate::present::history(store)?,
     };
     let plain = Zeroizing::new(serde_json::to_vec(&payload).map_err(|e| BackupError::Damaged {
         detail: e.to_string(),
@@ -407,6 +411,17 @@ pub(crate) fn restore(
             settings::KEY.to_vec(),
             &payload.settings,
         )?);
+    }
+    // The share log: merged by record id (restoring twice adds nothing).
+    for record in &payload.shares {
+        if !store.contains(trees::SHARES, record.id.as_bytes())? {
+            writes.push(BatchWrite::put(
+                trees::SHARES,
+                record.id.as_bytes().to_vec(),
+                record,
+            )?);
+            report.shares_added += 1;
+        }
     }
     for (url, resource) in cache.fetched() {
         writes.push(BatchWrite::put(

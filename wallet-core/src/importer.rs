@@ -803,7 +803,9 @@ pub(crate) fn run(
                                 file: v.name.clone(),
                                 index: 0,
                                 outcome: ItemOutcome::Error,
-                                reason: first.and_then(first_reason).or(Some("no credential in it".into())),
+                                reason: first
+                                    .and_then(first_reason)
+                                    .or(Some("no credential in it".into())),
                                 credential_id: None,
                                 name: None,
                                 verdict: Some(first.map_or(Verdict::Error, |r| r.verdict)),

@@ -18,6 +18,7 @@ pub mod ld;
 pub mod net;
 pub mod picture;
 pub mod portfolio;
+pub mod present;
 pub mod profiles;
 pub mod qr;
 pub mod rdfc;

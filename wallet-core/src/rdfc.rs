@@ -228,8 +228,14 @@ fn permutations(items: &[String]) -> Vec<Vec<String>> {
 
 /// The canonical N-Quads lines (sorted, each ending in `\n`) of a dataset.
 pub fn canonicalize(quads: &[LexicalQuad]) -> Result<Vec<String>, String> {
+    // An RDF dataset is a set: a quad JSON-LD produced twice (the same image node described under the credential
+    // and under its achievement) counts once, or it would weigh twice in the first-degree hash of a blank node —
+    // here the blank graph a presentation puts each credential in — and labels would differ from every other
+    // implementation's.
+    let mut seen = HashSet::new();
+    let quads: Vec<&LexicalQuad> = quads.iter().filter(|q| seen.insert(nquad(q))).collect();
     let mut quads_of: BTreeMap<String, Vec<&LexicalQuad>> = BTreeMap::new();
-    for q in quads {
+    for q in quads.iter().copied() {
         for (b, _) in blanks(q) {
             quads_of.entry(b.suffix().to_owned()).or_default().push(q);
         }

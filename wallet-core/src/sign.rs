@@ -1,5 +1,6 @@
-//! Signing credentials and presentations: Data Integrity `eddsa-rdfc-2022` proofs over RDFC-1.0 and compact
-//! EdDSA JWTs with the OB 3.0 claim mapping. The exact inverse of `verify` (which checks everything signed here).
+//! Signing credentials and presentations: Data Integrity `eddsa-rdfc-2022` and `Ed25519Signature2020` proofs over
+//! RDFC-1.0, compact EdDSA VC-JWTs with the OB 3.0 claim mapping, and VP-JWTs. The exact inverse of `verify` (which
+//! checks everything signed here).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -39,6 +40,32 @@ pub async fn data_integrity(
     key: &SecretKey,
     opts: &ProofOptions<'_>,
 ) -> Result<Value, SignError> {
+    prove(
+        doc,
+        key,
+        opts,
+        json!({"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022"}),
+    )
+    .await
+}
+
+/// `doc` with an `Ed25519Signature2020` proof added (VC 1.1 documents, whose `@context` must include
+/// `https://w3id.org/security/suites/ed25519-2020/v1`).
+pub async fn ed25519_signature_2020(
+    doc: &Value,
+    key: &SecretKey,
+    opts: &ProofOptions<'_>,
+) -> Result<Value, SignError> {
+    prove(doc, key, opts, json!({"type": "Ed25519Signature2020"})).await
+}
+
+/// Both suites sign sha256(canonical proof configuration) ‖ sha256(canonical document), multibase base58btc.
+async fn prove(
+    doc: &Value,
+    key: &SecretKey,
+    opts: &ProofOptions<'_>,
+    suite: Value,
+) -> Result<Value, SignError> {
     let mut unsecured = doc.clone();
     unsecured
         .as_object_mut()
@@ -50,14 +77,14 @@ pub async fn data_integrity(
         .unwrap_or(opts.created)
         .format(&Rfc3339)
         .map_err(|e| SignError::Encode(e.to_string()))?;
-    let mut proof = json!({
-        "type": "DataIntegrityProof",
-        "cryptosuite": "eddsa-rdfc-2022",
-        "created": created,
-        "verificationMethod": opts.verification_method,
-        "proofPurpose": opts.purpose,
-    });
+    let mut proof = suite;
     if let Some(map) = proof.as_object_mut() {
+        map.insert("created".into(), Value::String(created));
+        map.insert(
+            "verificationMethod".into(),
+            Value::String(opts.verification_method.to_owned()),
+        );
+        map.insert("proofPurpose".into(), Value::String(opts.purpose.to_owned()));
         if let Some(c) = opts.challenge {
             map.insert("challenge".into(), Value::String(c.to_owned()));
         }
@@ -80,6 +107,44 @@ pub async fn data_integrity(
     Ok(signed)
 }
 
+/// A compact EdDSA VP-JWT: `iss` = holder, `jti` = the presentation's id, `iat` / `nbf` = now, `nonce` = the
+/// verifier's challenge, `aud` = its domain, and the presentation in the `vp` claim.
+pub fn vp_jwt(
+    vp: &Value,
+    key: &SecretKey,
+    kid: &str,
+    challenge: Option<&str>,
+    domain: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<String, SignError> {
+    let mut payload = json!({ "vp": vp, "iat": now.unix_timestamp(), "nbf": now.unix_timestamp() });
+    let map = payload.as_object_mut().ok_or(SignError::NotAnObject)?;
+    if let Some(h) = vp.get("holder").and_then(Value::as_str) {
+        map.insert("iss".into(), Value::String(h.to_owned()));
+    }
+    if let Some(id) = vp.get("id").and_then(Value::as_str) {
+        map.insert("jti".into(), Value::String(id.to_owned()));
+    }
+    if let Some(c) = challenge {
+        map.insert("nonce".into(), Value::String(c.to_owned()));
+    }
+    if let Some(d) = domain {
+        map.insert("aud".into(), Value::String(d.to_owned()));
+    }
+    compact_jws(&json!({"alg": "EdDSA", "typ": "JWT", "kid": kid}), &payload, key)
+}
+
+fn compact_jws(header: &Value, payload: &Value, key: &SecretKey) -> Result<String, SignError> {
+    let enc = |v: &Value| {
+        serde_json::to_vec(v)
+            .map(|b| URL_SAFE_NO_PAD.encode(b))
+            .map_err(|e| SignError::Encode(e.to_string()))
+    };
+    let input = format!("{}.{}", enc(header)?, enc(payload)?);
+    let sig = key.sign(input.as_bytes());
+    Ok(format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig)))
+}
+
 /// A compact EdDSA VC-JWT whose payload is the credential itself (VC 2.0 style), with `iss` = issuer id,
 /// `sub` = subject id, `jti` = credential id, `nbf` / `exp` from `validFrom` / `validUntil`.
 pub fn vc_jwt(credential: &Value, key: &SecretKey, kid: &str) -> Result<String, SignError> {
@@ -100,13 +165,5 @@ pub fn vc_jwt(credential: &Value, key: &SecretKey, kid: &str) -> Result<String, 
             map.insert(claim.into(), Value::from(t.unix_timestamp()));
         }
     }
-    let header = json!({"alg": "EdDSA", "typ": "JWT", "kid": kid});
-    let enc = |v: &Value| {
-        serde_json::to_vec(v)
-            .map(|b| URL_SAFE_NO_PAD.encode(b))
-            .map_err(|e| SignError::Encode(e.to_string()))
-    };
-    let input = format!("{}.{}", enc(&header)?, enc(&payload)?);
-    let sig = key.sign(input.as_bytes());
-    Ok(format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig)))
+    compact_jws(&json!({"alg": "EdDSA", "typ": "JWT", "kid": kid}), &payload, key)
 }

@@ -126,6 +126,8 @@ pub struct RestoreReport {
     pub online: bool,
     /// Every added credential that did not verify, with why.
     pub not_verified: Vec<RestoreIssue>,
+    /// Entries of the share log added (what was shared, when, how).
+    pub shares_added: usize,
 }
 
 /// A restored credential kept in quarantine, and why.

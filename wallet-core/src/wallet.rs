@@ -47,6 +47,8 @@ pub enum WalletError {
     Backup(#[from] BackupError),
     #[error(transparent)]
     Import(#[from] crate::importer::ImportError),
+    #[error(transparent)]
+    Present(#[from] crate::present::PresentError),
 }
 
 impl WalletError {
@@ -101,6 +103,10 @@ impl WalletError {
             Self::Import(e) => match e {
                 crate::importer::ImportError::Store(s) => store_code(s),
                 _ => "import.failed",
+            },
+            Self::Present(e) => match e {
+                crate::present::PresentError::Store(s) => store_code(s),
+                other => other.code(),
             },
         }
     }
@@ -421,6 +427,197 @@ impl Wallet {
     ) -> Result<Vec<crate::verify::Report>, WalletError> {
         let cache = credentials::StoreCache::new(self.store()?);
         Ok(crate::verify::verify_bytes(bytes, net, &cache, options).await)
+    }
+
+    // ---- presentations ----
+
+    /// The stored credentials of a request, each with how it goes in a presentation (or why it cannot) and its
+    /// verification now (through the wallet's cache, with `net`).
+    async fn selection(
+        &self,
+        req: &crate::present::PresentRequest,
+        net: &crate::net::Net,
+    ) -> Result<
+        (
+            Profile,
+            Vec<(
+                credentials::StoredCredential,
+                Result<crate::present::Embedded, String>,
+                Option<crate::verify::Report>,
+            )>,
+        ),
+        WalletError,
+    > {
+        use crate::present::Embedded;
+        crate::present::check_request(req)?;
+        let store = self.store()?;
+        let profile_id = match &req.profile_id {
+            Some(p) => p.clone(),
+            None => profiles::default_id(store)?.ok_or(ProfileError::NotFound {
+                id: "(default)".into(),
+            })?,
+        };
+        let profile = profiles::get(store, &profile_id)?;
+        let cache = credentials::StoreCache::new(store);
+        let options = crate::verify::Options::at(self.clock.now());
+        let mut out = Vec::new();
+        for id in &req.credential_ids {
+            let c = credentials::get(store, id)?;
+            let embedded = crate::present::embeddable(&c);
+            // Re-checked now, from the stored bytes; the report that describes exactly these bytes.
+            let report = match &embedded {
+                Ok(Embedded::JsonLd(..) | Embedded::Jwt(_)) => {
+                    let reports = crate::verify::verify_bytes(&c.raw, net, &cache, &options).await;
+                    let trimmed = c.raw.trim_ascii();
+                    let mine = reports
+                        .iter()
+                        .position(|r| r.raw.as_deref().map(<[u8]>::trim_ascii) == Some(trimmed))
+                        .unwrap_or(0);
+                    reports.into_iter().nth(mine)
+                }
+                Err(_) => None,
+            };
+            out.push((c, embedded, report));
+        }
+        Ok((profile, out))
+    }
+
+    /// What presenting `req` would disclose — each credential's name, issuer (and who vouches for it), subject,
+    /// picture and its verification now — before anything is signed or written.
+    pub async fn preview_presentation(
+        &self,
+        req: &crate::present::PresentRequest,
+        net: &crate::net::Net,
+    ) -> Result<crate::present::Preview, WalletError> {
+        use crate::present::Embedded;
+        let (profile, selection) = self.selection(req, net).await?;
+        let mut items = Vec::new();
+        let mut unverified = Vec::new();
+        let mut not_presentable = Vec::new();
+        let mut legacy_possible = true;
+        for (c, embedded, report) in &selection {
+            let d = crate::present::disclosure(
+                c,
+                report.as_ref(),
+                embedded.as_ref().ok(),
+                &[profile.did_key.as_str(), profile.did_jwk.as_str()],
+            );
+            let label = d.name.clone().unwrap_or_else(|| c.id.clone());
+            match embedded {
+                Err(why) => {
+                    not_presentable.push((label.clone(), why.clone()));
+                    legacy_possible = false;
+                }
+                Ok(Embedded::JsonLd(_, 1)) => {}
+                Ok(_) => legacy_possible = false,
+            }
+            if embedded.is_ok() && d.verdict != crate::verify::Verdict::Valid {
+                unverified.push(label);
+            }
+            items.push(d);
+        }
+        Ok(crate::present::Preview {
+            profile_id: profile.id.clone(),
+            holder: profile.did_key.clone(),
+            items,
+            unverified,
+            legacy_possible,
+            not_presentable,
+        })
+    }
+
+    /// Signs a presentation of `req` with the holder profile's key, after re-checking every credential: one that
+    /// does not verify today goes in only when `include_unverified` (the learner confirmed). Nothing is written;
+    /// record what was shared with [`Wallet::record_share`].
+    pub async fn present(
+        &self,
+        req: &crate::present::PresentRequest,
+        include_unverified: bool,
+        net: &crate::net::Net,
+    ) -> Result<crate::present::Presentation, WalletError> {
+        use crate::present::PresentError;
+        let (profile, selection) = self.selection(req, net).await?;
+        let mut unverified = Vec::new();
+        let mut embedded = Vec::new();
+        for (c, e, report) in selection {
+            let name = report
+                .as_ref()
+                .and_then(|r| r.credential.as_ref())
+                .and_then(|i| i.name.clone())
+                .or_else(|| c.meta.as_ref().and_then(|m| m.info.name.clone()))
+                .unwrap_or_else(|| c.id.clone());
+            let e = e.map_err(|reason| PresentError::NotPresentable {
+                name: name.clone(),
+                reason,
+            })?;
+            if report.as_ref().map(|r| r.verdict) != Some(crate::verify::Verdict::Valid) {
+                unverified.push(name.clone());
+            }
+            embedded.push((name, e));
+        }
+        if !unverified.is_empty() && !include_unverified {
+            return Err(PresentError::NeedsConfirmation { names: unverified }.into());
+        }
+        let id = crate::present::new_id()?;
+        let now = self.clock.now();
+        let doc = crate::present::document(req.format, &id, &profile.did_key, &embedded)?;
+        let key = profiles::secret_key(self.store()?, &profile.id)?;
+        let text = crate::present::sign(
+            req.format,
+            &doc,
+            &key,
+            &profile.did_key,
+            req.challenge.as_deref(),
+            req.domain.as_deref(),
+            now,
+        )
+        .await?;
+        Ok(crate::present::Presentation {
+            format: req.format,
+            text,
+            holder: profile.did_key,
+            id,
+            credential_ids: req.credential_ids.clone(),
+            challenge: req.challenge.clone(),
+            domain: req.domain.clone(),
+            created_at: now,
+        })
+    }
+
+    /// Adds to the encrypted share log that `presentation` was shared in `forms` (call it once the file, QR or
+    /// page was written). Returns the record.
+    pub fn record_share(
+        &self,
+        presentation: &crate::present::Presentation,
+        forms: &[crate::present::ShareForm],
+    ) -> Result<crate::present::ShareRecord, WalletError> {
+        let store = self.store()?;
+        let mut credentials = Vec::new();
+        for id in &presentation.credential_ids {
+            let name = credentials::get(store, id)
+                .ok()
+                .and_then(|c| c.meta.and_then(|m| m.info.name));
+            credentials.push((id.clone(), name));
+        }
+        let record = crate::present::ShareRecord {
+            id: crate::secret::random_id()
+                .map_err(|e| crate::present::PresentError::Random(e.to_string()))?,
+            at: self.clock.now(),
+            forms: forms.to_vec(),
+            format: presentation.format,
+            holder: presentation.holder.clone(),
+            domain: presentation.domain.clone(),
+            challenge: presentation.challenge.clone(),
+            presentation_id: presentation.id.clone(),
+            credentials,
+        };
+        crate::present::log(store, &record)?;
+        Ok(record)
+    }
+
+    /// What was shared, most recent first.
+    pub fn share_history(&self) -> Result<Vec<crate::present::ShareRecord>, WalletError> {
+        Ok(crate::present::history(self.store()?)?)
     }
 
     /// Removes a credential for good (its older versions stay).

@@ -328,6 +328,36 @@ mod tests {
     }
 
     #[test]
+    fn a_quad_said_twice_counts_once_in_the_canonical_labels() {
+        // The same image node described twice inside a credential held in a presentation's (blank) graph: the
+        // duplicate quads must not weigh in the blank graph's hash, or the labels differ from jsonld.js's (found
+        // when Digital Bazaar's verifier refused a presentation of the peer corpus's rich credential).
+        let image = serde_json::json!({"id": "https://example.org/i.png", "type": "Image", "caption": "c"});
+        let vp = |twice: bool| {
+            let mut cred = serde_json::json!({
+                "@context": ["https://www.w3.org/ns/credentials/v2",
+                             "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+                "type": ["VerifiableCredential", "OpenBadgeCredential"], "issuer": "did:example:i",
+                "validFrom": "2024-01-01T00:00:00Z", "image": image.clone(),
+                "credentialSubject": {"type": "AchievementSubject", "achievement": {"type": "Achievement",
+                    "name": "n", "description": "d", "criteria": {"narrative": "x"}}}
+            });
+            if twice {
+                cred["credentialSubject"]["achievement"]["image"] = image.clone();
+            } else {
+                cred["credentialSubject"]["achievement"]["image"] =
+                    serde_json::json!("https://example.org/i.png");
+            }
+            serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2"],
+                "type": "VerifiablePresentation", "verifiableCredential": [cred]})
+        };
+        assert_eq!(
+            block(canonical_nquads(&vp(true))).unwrap(),
+            block(canonical_nquads(&vp(false))).unwrap()
+        );
+    }
+
+    #[test]
     fn unknown_context_is_named_and_never_fetched() {
         let doc = serde_json::json!({"@context": ["https://www.w3.org/ns/credentials/v2", "https://w3id.org/dcc/v1"],
             "type": "VerifiableCredential"});

@@ -34,6 +34,8 @@ pub(crate) mod trees {
     pub const CREDENTIAL_BY_CID: &str = "credential_by_cid";
     /// keyed hash of a URL → a document fetched for verification, with its date (`net::CachedResource`)
     pub const FETCH_CACHE: &str = "fetch_cache";
+    /// random id → `present::ShareRecord`: what the learner shared, when, how, for whom
+    pub const SHARES: &str = "shares";
 }
 
 /// Free space always left on the disk. sled 0.34 can hang when the disk fills up mid-write, so Carnet refuses

@@ -132,8 +132,9 @@ pub(crate) async fn verify_compact(
     env: &Env<'_>,
     out: &mut Vec<Report>,
 ) {
-    let mut parts = text.trim().split('~');
-    let jws = match proof::parse_jws(parts.next().unwrap_or("")) {
+    // SD-JWT: `issuer-signed JWT~disclosure~…~` and, for SD-JWT+KB, a key-binding JWT after the last `~`.
+    let (jws_text, disclosures, key_binding) = split_sd_jwt(text.trim());
+    let jws = match proof::parse_jws(jws_text) {
         Ok(j) => j,
         Err(e) => return out.push(error_report(container, e)),
     };
@@ -149,13 +150,19 @@ pub(crate) async fn verify_compact(
     };
     // SD-JWT: put the disclosed claims back where their digests are; a disclosure the signature does not cover
     // is refused.
-    let disclosures: Vec<&str> = parts.filter(|d| !d.is_empty() && !d.contains('.')).collect();
     if !disclosures.is_empty() {
         if let Err(e) = sd_jwt::disclose(&mut payload, &disclosures) {
             return out.push(error_report(container, format!("the SD-JWT cannot be read: {e}")));
         }
     }
     if payload.get("vp").is_some() {
+        if key_binding.is_some() {
+            return out.push(error_report(
+                container,
+                "a key-binding JWT is attached to a presentation; only an SD-JWT credential carries one"
+                    .into(),
+            ));
+        }
         return verify_vp_jwt(&jws, &payload, container, env, out).await;
     }
     let (mut credential, format) = match payload.get("vc") {
@@ -167,7 +174,7 @@ pub(crate) async fn verify_compact(
             ))
         }
         None if super::has_type(&payload, "VerifiableCredential") => (payload.clone(), "vc-jwt"),
-        None if ob2::is_assertion(&payload) => {
+        None if ob2::is_assertion(&payload) && key_binding.is_none() => {
             return ob2::verify_signed(&jws, payload, container, env, out).await;
         }
         None => {
@@ -182,7 +189,165 @@ pub(crate) async fn verify_compact(
         verify_credential(&credential, container, format, Some(facts), parent, env, 0).await
     };
     report.parent = parent;
+    if let Some((presented, kb)) = key_binding {
+        // Only an issuer-signed payload names the holder's key: with the proof not holding, `cnf` is anybody's word.
+        let proof_ok = report
+            .checks
+            .iter()
+            .any(|c| c.id == CheckId::Proof && c.outcome == super::Outcome::Passed);
+        let check = match proof_ok {
+            true => key_binding_check(kb, presented, &payload, env),
+            false => Check::skipped(
+                CheckId::Holder,
+                "key binding not checked: the credential's proof did not verify",
+            ),
+        };
+        if check.outcome == super::Outcome::Failed && report.verdict != Verdict::Error {
+            report.verdict = Verdict::Invalid;
+        }
+        report.checks.push(check);
+    }
+    // A CLR carries full credentials: each gets its own report, after the record's (as for a JSON-LD CLR). Inside a
+    // presentation or another record they are not unpacked further.
+    let inner = match (report.kind, parent) {
+        ("clr", None) => super::first_subject(&credential)
+            .map(super::embedded_credentials)
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let me = out.len();
     out.push(report);
+    for item in &inner {
+        super::verify_embedded(item, container, me, env, out).await;
+    }
+}
+
+/// `jws~d1~…~dn~kb` → the issuer-signed JWS, the disclosures, and — when the part after the last `~` is a JWS — the
+/// key-binding JWT with the SD-JWT as presented (everything up to and including that `~`, which its `sd_hash`
+/// covers). A plain JWT has neither. Every part between the first and the last `~` is a disclosure, whatever it
+/// looks like: one that is not base64url is refused when read, never skipped.
+fn split_sd_jwt(text: &str) -> (&str, Vec<&str>, Option<(&str, &str)>) {
+    let Some(last) = text.rfind('~') else {
+        return (text, Vec::new(), None);
+    };
+    let (presented, tail) = (&text[..=last], &text[last + 1..]);
+    let mut parts = presented[..last].split('~');
+    let jws = parts.next().unwrap_or("");
+    let mut disclosures: Vec<&str> = parts.filter(|d| !d.is_empty()).collect();
+    let key_binding = match tail {
+        "" => None,
+        kb if kb.contains('.') => Some((presented, kb)),
+        // No trailing `~`: the last part is one more disclosure (a form seen in the wild).
+        d => {
+            disclosures.push(d);
+            None
+        }
+    };
+    (jws, disclosures, key_binding)
+}
+
+/// How far in the future a key-binding JWT's `iat` may be (clocks differ).
+const KB_CLOCK_SKEW: time::Duration = time::Duration::minutes(5);
+
+/// RFC 9901 §7.3: the key-binding JWT is typed `kb+jwt`, signed by the key the issuer put in `cnf.jwk`, its
+/// `sd_hash` is the digest of the SD-JWT it came with, its `iat` is not in the future, and it names an audience and
+/// a nonce — the verifier's domain and challenge, when they are given. Reported as the `holder` check.
+fn key_binding_check(kb: &str, presented: &str, payload: &Value, env: &Env<'_>) -> Check {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let fail = |why: String| Check::failed(CheckId::Holder, format!("the key-binding JWT{why}"));
+    let jws = match proof::parse_jws(kb) {
+        Ok(j) => j,
+        Err(e) => return fail(format!(" cannot be read: {e}")),
+    };
+    match jws.header.get("typ").and_then(Value::as_str) {
+        Some("kb+jwt") => {}
+        Some(other) => return fail(format!(" is typed {other}, not kb+jwt")),
+        None => return fail(" has no typ (kb+jwt)".into()),
+    }
+    let alg = match proof::jws_algorithm(&jws.header) {
+        Ok(a) => a,
+        Err(e) => return fail(format!(": {e}")),
+    };
+    if let Err(e) = proof::check_signature_shape(alg, &jws.signature) {
+        return fail(format!(": {e}"));
+    }
+    let Some(cnf) = payload.get("cnf").and_then(|c| c.get("jwk")) else {
+        return fail(
+            " is attached, but the credential names no holder key (cnf.jwk) to check it with".into(),
+        );
+    };
+    let jwk: ssi::jwk::JWK = match serde_json::from_value(cnf.clone()) {
+        Ok(k) => k,
+        Err(e) => {
+            return fail(format!(
+                " cannot be checked: the credential's cnf.jwk is not a JWK ({e})"
+            ))
+        }
+    };
+    if let Err(e) = proof::verify_signature(alg, jws.signing_input.as_bytes(), &jwk, &jws.signature) {
+        return fail(format!(
+            " is not signed by the holder key the credential names (cnf): {e}"
+        ));
+    }
+    let claims: Value = match crate::json::parse_slice(&jws.payload) {
+        Ok(v @ Value::Object(_)) => v,
+        Ok(_) => return fail("'s payload is not a JSON object".into()),
+        Err(e) => return fail(format!("'s payload: {e}")),
+    };
+    // The SD-JWT's digest algorithm (only sha-256 is read, by `disclose` too).
+    match payload.get("_sd_alg").and_then(Value::as_str) {
+        None | Some("sha-256") => {}
+        Some(other) => {
+            return fail(format!(
+                " cannot be checked: digest algorithm {other} is not supported"
+            ))
+        }
+    }
+    let digest = URL_SAFE_NO_PAD.encode(Sha256::digest(presented.as_bytes()));
+    match claims.get("sd_hash").and_then(Value::as_str) {
+        Some(h) if h == digest => {}
+        Some(_) => {
+            return fail(
+                "'s sd_hash is not the digest of the SD-JWT it came with (its disclosures differ)".into(),
+            )
+        }
+        None => return fail(" has no sd_hash".into()),
+    }
+    let Some(iat) = numeric_date(claims.get("iat")) else {
+        return fail(" has no iat".into());
+    };
+    // (At the very end of time nothing is later: no overflow.)
+    if env
+        .opts
+        .now
+        .checked_add(KB_CLOCK_SKEW)
+        .is_some_and(|limit| iat > limit)
+    {
+        return fail(format!(" was made in the future (iat {})", super::fmt_date(iat)));
+    }
+    let (nonce, aud) = (claims.get("nonce"), claims.get("aud"));
+    if nonce.and_then(Value::as_str).is_none() || aud.is_none() {
+        return fail(" lacks its nonce or aud".into());
+    }
+    if let Some(c) = &env.opts.challenge {
+        if nonce.and_then(Value::as_str) != Some(c.as_str()) {
+            return fail(format!("'s nonce is not the challenge \"{c}\""));
+        }
+    }
+    if let Some(d) = &env.opts.domain {
+        if !super::names(aud, d) {
+            return fail(format!("'s audience is not the domain \"{d}\""));
+        }
+    }
+    Check::passed(
+        CheckId::Holder,
+        format!(
+            "key binding: presented by the holder key the credential names (cnf), at {}",
+            super::fmt_date(iat)
+        ),
+    )
 }
 
 /// Check the JWS and map its claims onto the credential (filling what the VC 1.1 encoding moved to claims).

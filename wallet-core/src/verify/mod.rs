@@ -332,8 +332,10 @@ pub async fn verify_bytes(bytes: &[u8], net: &Net, cache: &dyn FetchCache, opts:
             Err(e) => out.push(error_report(container, e.to_string())),
         },
     }
-    // A verifier that asked for a presentation (challenge or domain) did not get one.
-    if (opts.challenge.is_some() || opts.domain.is_some()) && !out.iter().any(|r| r.kind == "presentation") {
+    // A verifier that asked for a presentation (challenge or domain) did not get one (an SD-JWT with a key-binding
+    // JWT is one: its `holder` check judged the challenge and domain).
+    let presented = |r: &Report| r.kind == "presentation" || r.checks.iter().any(|c| c.id == CheckId::Holder);
+    if (opts.challenge.is_some() || opts.domain.is_some()) && !out.iter().any(presented) {
         if let Some(first) = out.first_mut().filter(|r| r.verdict != Verdict::Error) {
             first.checks.push(Check::failed(
                 CheckId::Holder,

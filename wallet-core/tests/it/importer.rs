@@ -15,7 +15,7 @@ use wallet_core::verify::Verdict;
 use wallet_core::Wallet;
 
 use crate::hostile;
-use crate::support::{at, new_wallet, reopen, shared, sign_di};
+use crate::support::{at, new_wallet, peer_offline_verdict, reopen, shared, sign_di};
 
 fn options(now: &str) -> ImportOptions {
     ImportOptions {
@@ -123,16 +123,14 @@ fn peer_corpus_folder_gets_its_classes_and_a_second_import_adds_nothing() {
                 ItemOutcome::Imported | ItemOutcome::Duplicate | ItemOutcome::Superseded
             )
         };
+        // The manifest's exact class (an `error` is not an `indeterminate`), or a difference listed with its reason
+        // (offline, the OB 2.0 issuer's documents cannot be had: could not check).
         let ok = !outcomes.is_empty()
-            && match expect {
-                // Offline, the OB 2.0 issuer's key cannot be had: could not check.
-                "valid" if file.starts_with("ob2-signed") => outcomes == [ItemOutcome::Indeterminate],
-                "valid" => outcomes.iter().all(stored),
-                "invalid" => outcomes.contains(&ItemOutcome::Invalid),
-                "error" => outcomes
-                    .iter()
-                    .all(|o| matches!(o, ItemOutcome::Error | ItemOutcome::Indeterminate)),
-                _ => false,
+            && match peer_offline_verdict(file, expect) {
+                Verdict::Valid => outcomes.iter().all(stored),
+                Verdict::Invalid => outcomes.contains(&ItemOutcome::Invalid),
+                Verdict::Indeterminate => outcomes == [ItemOutcome::Indeterminate],
+                Verdict::Error => outcomes == [ItemOutcome::Error],
             };
         if !ok {
             problems.push(format!("{file}: expected {expect}, got {outcomes:?}"));

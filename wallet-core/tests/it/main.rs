@@ -2,6 +2,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic in a test is a failed test
 
 mod backup;
+mod checks;
+mod corpora;
 mod corruption;
 mod crash;
 mod disk_full;
@@ -13,8 +15,11 @@ mod importer;
 mod keyring;
 mod mutations;
 mod net;
+mod present;
 mod profiles;
 mod qr;
+mod sd_jwt;
+mod search;
 mod signed;
 mod support;
 mod tidy;

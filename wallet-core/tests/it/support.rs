@@ -105,3 +105,48 @@ pub fn did_key_vm(key: &SecretKey) -> (String, String) {
     let vm = format!("{did}#{}", did.trim_start_matches("did:key:"));
     (did, vm)
 }
+
+/// Where Carnet's exact verdict on a peer corpus file, offline, differs from the class its manifest gives, and why.
+/// Every other case must get exactly the manifest's class (`error` is not `indeterminate`).
+pub const PEER_OFFLINE_DIFFERENCES: &[(&str, wallet_core::verify::Verdict, &str)] = {
+    use wallet_core::verify::Verdict::Indeterminate;
+    &[
+        (
+            "ob2-signed-baked.png",
+            Indeterminate,
+            "the manifest's `valid` needs the issuer's key document, whose address is unreachable offline (its copy \
+             is in ob2-sidecar/): the signature could not be checked",
+        ),
+        (
+            "ob2-signed-baked.svg",
+            Indeterminate,
+            "as ob2-signed-baked.png: the key document is unreachable offline",
+        ),
+        (
+            "ob2-hosted-baked.png",
+            Indeterminate,
+            "the manifest calls an unreachable hosted assertion `error`; Carnet reads the badge (its URL) and could \
+             not fetch the issuer's copy, which is \"could not check\" (proof skipped, named), not unreadable input",
+        ),
+        (
+            "ob2-hosted-baked.svg",
+            Indeterminate,
+            "as ob2-hosted-baked.png: the hosted assertion cannot be fetched offline",
+        ),
+    ]
+};
+
+/// The verdict Carnet must give a peer corpus case offline: the manifest's class, or the documented difference.
+pub fn peer_offline_verdict(file: &str, manifest_expect: &str) -> wallet_core::verify::Verdict {
+    use wallet_core::verify::Verdict;
+    if let Some((_, v, _)) = PEER_OFFLINE_DIFFERENCES.iter().find(|(f, _, _)| *f == file) {
+        return *v;
+    }
+    match manifest_expect {
+        "valid" => Verdict::Valid,
+        "invalid" => Verdict::Invalid,
+        "indeterminate" => Verdict::Indeterminate,
+        "error" => Verdict::Error,
+        other => panic!("unknown expectation {other} for {file}"),
+    }
+}
