@@ -150,6 +150,19 @@ pub enum QrError {
     Render(String),
 }
 
+impl QrError {
+    /// Stable code for interfaces (`qr.too_large` is the one to answer with "save the file or the page").
+    pub fn code(&self) -> &'static str {
+        match self {
+            QrError::TooLarge { .. } => "qr.too_large",
+            QrError::NotCompressible(_) => "qr.not_compressible",
+            QrError::Malformed(_) => "qr.malformed",
+            QrError::DecodeMismatch { .. } => "qr.decode_mismatch",
+            QrError::Render(_) => "qr.render",
+        }
+    }
+}
+
 /// The presentation as a QR code in `form`, drawn and read back. See the module documentation.
 pub fn encode(vp: &Value, form: QrForm) -> Result<Qr, QrError> {
     let text = match form {
@@ -200,13 +213,18 @@ pub fn vpqr_decode(text: &str) -> Result<Value, QrError> {
         _ => return Err(QrError::Malformed("no CBOR-LD tag 0x05xx".into())),
     };
     let item = cbor::decode(payload)?;
-    match mode {
+    let doc = match mode {
         1 => cborld::decompress(&item, &decoder_contexts::document),
         0 => cborld::plain_json(&item),
         other => Err(QrError::Malformed(format!(
             "unsupported CBOR-LD compression mode {other}"
         ))),
-    }
+    };
+    // Reading, a context Carnet does not know (or any other refusal) means a text Carnet cannot read.
+    doc.map_err(|e| match e {
+        QrError::NotCompressible(why) => QrError::Malformed(why),
+        other => other,
+    })
 }
 
 /// The context document VPQR compresses against for `url`: the deployed decoder's copy of it, which is not

@@ -271,7 +271,11 @@ fn a_presentation_with_pictures_is_too_large_and_says_by_how_much() {
             QrForm::Json => qr::json_text(&vp).unwrap().len(),
             QrForm::Vpqr => qr::vpqr_text(&vp).unwrap().len(),
         };
-        match qr::encode(&vp, form) {
+        let result = qr::encode(&vp, form);
+        if let Err(e) = &result {
+            assert_eq!(e.code(), "qr.too_large", "{e}");
+        }
+        match result {
             Err(QrError::TooLarge {
                 form: f,
                 size: s,
