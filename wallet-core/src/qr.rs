@@ -5,8 +5,8 @@
 //! - [`QrForm::Vpqr`]: `VP1-B` + base32 (RFC 4648, upper case, no padding) of CBOR-LD in the legacy tag `0x0501`
 //!   form, in alphanumeric mode — what the Learner Credential Wallet and VerifierPlus scan
 //!   (`@digitalcredentials/vpqr` 2.2.1 over `@digitalcredentials/cborld` 4.3.4). [`cborld`] is that compression
-//!   re-implemented; it compresses against the decoder's own copies of the contexts ([`decoder_contexts`]) and
-//!   has no `data:` URL codec. Before a VPQR text is returned, Carnet decodes it again and requires the very same
+//!   re-implemented; it compresses against their document loader's copies of the contexts, and only the contexts
+//!   it packages ([`decoder_contexts`]), and has no `data:` URL codec. Before a VPQR text is returned, Carnet decodes it again and requires the very same
 //!   presentation back.
 //!
 //! Every code is drawn at the lowest version that holds the text at level L, at the highest error-correction
@@ -227,8 +227,8 @@ pub fn vpqr_decode(text: &str) -> Result<Value, QrError> {
     })
 }
 
-/// The context document VPQR compresses against for `url`: the deployed decoder's copy of it, which is not
-/// always Carnet's (see the module `decoder_contexts`).
+/// The context document VPQR compresses against for `url`: the VPQR readers' copy of it, which is not always
+/// Carnet's; an error for a context they do not package (see the module `decoder_contexts`).
 pub fn vpqr_context(url: &str) -> Result<Value, QrError> {
     decoder_contexts::document(url)
 }

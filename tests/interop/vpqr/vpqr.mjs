@@ -1,43 +1,29 @@
 // Carnet's QR codes read by other people's code (wallet-core/tests/it/qr.rs runs this):
 //
-//   node vpqr.mjs decode [--fallback FILE]   VPQR text on stdin → the presentation, as the Learner Credential
-//                                            Wallet reads it (@digitalcredentials/vpqr 2.2.1 fromQrCode), JSON
-//   node vpqr.mjs encode [--fallback FILE]   presentation JSON on stdin → the VPQR text vpqr 2.2.1 would make
-//   node vpqr.mjs contexts URL...            the document loader's own copy of each context, {url: doc|null}
-//   node vpqr.mjs read-png FILE              the text jsQR (an independent QR reader) finds in a PNG
+//   node vpqr.mjs decode            VPQR text on stdin → the presentation as the Learner Credential Wallet and
+//                                   VerifierPlus read it (@digitalcredentials/vpqr 2.2.1 fromQrCode), JSON
+//   node vpqr.mjs encode            presentation JSON on stdin → the VPQR text vpqr 2.2.1 would make (its
+//                                   toQrCode steps without the QR code, so that texts too long for one compare too)
+//   node vpqr.mjs contexts URL...   the document loader's own copy of each context, {url: doc|null}
+//   node vpqr.mjs read-png FILE     the text jsQR (an independent QR reader) finds in a PNG
 //
-// The document loader is the wallet's: securityLoader() of @digitalcredentials/security-document-loader 6.0.0
-// with the context packages of the wallet's lockfile. The wallet also fetches contexts it does not package from
-// the web (fetchRemoteContexts: true); offline, `--fallback FILE` ({url: document}) stands for the web.
-// Nothing here opens a network connection. Output on stdout; errors on stderr with exit code 1.
+// The document loader is theirs: securityLoader() of @digitalcredentials/security-document-loader 8.0.0 with the
+// context packages of their lockfiles, and as VerifierPlus builds it, fetching nothing from the web (the wallet
+// would fetch other contexts; Carnet uses none that it does not package). Nothing here opens a network
+// connection. Output on stdout; errors on stderr with exit code 1.
 import {readFileSync} from 'node:fs';
 
+import * as cborld from '@digitalcredentials/cborld';
 import {securityLoader} from '@digitalcredentials/security-document-loader';
-import {fromQrCode, toQrCode} from '@digitalcredentials/vpqr';
+import {fromQrCode} from '@digitalcredentials/vpqr';
+import base32Encode from 'base32-encode';
 import jsQR from 'jsqr';
 import {PNG} from 'pngjs';
 
 const [command, ...args] = process.argv.slice(2);
 
-function option(name) {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
 function documentLoader() {
-  const packaged = securityLoader({fetchRemoteContexts: false}).build();
-  const file = option('--fallback');
-  const web = file ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  return async url => {
-    try {
-      return await packaged(url);
-    } catch(e) {
-      if(web[url]) {
-        return {contextUrl: null, documentUrl: url, document: web[url]};
-      }
-      throw e;
-    }
-  };
+  return securityLoader().build();
 }
 
 async function stdin() {
@@ -56,13 +42,14 @@ async function main() {
       break;
     }
     case 'encode': {
+      // vpqr 2.2.1 toQrCode: cborld.encode, then `VP1-B` + unpadded RFC 4648 base32, then the QR code.
       const vp = JSON.parse(await stdin());
-      const {payload} = await toQrCode({vp, documentLoader: documentLoader()});
-      process.stdout.write(payload + '\n');
+      const bytes = await cborld.encode({jsonldDocument: vp, documentLoader: documentLoader()});
+      process.stdout.write(`VP1-B${base32Encode(bytes, 'RFC4648', {padding: false})}\n`);
       break;
     }
     case 'contexts': {
-      const packaged = securityLoader({fetchRemoteContexts: false}).build();
+      const packaged = documentLoader();
       const out = {};
       for(const url of args) {
         try {
@@ -85,7 +72,7 @@ async function main() {
       break;
     }
     default:
-      throw new Error('usage: vpqr.mjs decode|encode [--fallback FILE] | contexts URL... | read-png FILE');
+      throw new Error('usage: vpqr.mjs decode | encode | contexts URL... | read-png FILE');
   }
 }
 
