@@ -384,6 +384,83 @@ mod tests {
         }
     }
 
+    /// An unsigned presentation shaped like Carnet's (the proof's value need not verify here).
+    fn sample() -> Value {
+        let key = "did:key:z6MkrRnPy8GnhmArrnUMThr3z8ELV4v7SaemSD4Zkv7jJtu1";
+        json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "id": "urn:uuid:3f1c2a9e-5b7d-4e8f-a1b2-c3d4e5f60718",
+            "type": ["VerifiablePresentation"],
+            "holder": key,
+            "verifiableCredential": [{
+                "@context": [
+                    "https://www.w3.org/ns/credentials/v2",
+                    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+                ],
+                "id": "urn:uuid:7e5453e2-9027-48f7-9f19-b8a05cfd04de",
+                "type": ["VerifiableCredential", "OpenBadgeCredential"],
+                "name": "Soudure — niveau 2",
+                "issuer": {"id": key, "type": ["Profile"], "name": "École", "url": "https://example.org"},
+                "validFrom": "2024-01-01T00:00:00Z",
+                "credentialSubject": {
+                    "id": "did:example:learner",
+                    "type": ["AchievementSubject"],
+                    "achievement": {
+                        "id": "https://example.org/a/1",
+                        "type": ["Achievement"],
+                        "name": "Soudure",
+                        "criteria": {"narrative": "Réussir l'épreuve."}
+                    }
+                }
+            }],
+            "proof": {
+                "type": "DataIntegrityProof",
+                "cryptosuite": "eddsa-rdfc-2022",
+                "created": "2024-11-05T10:30:00Z",
+                "verificationMethod": format!("{key}#{}", &key[8..]),
+                "proofPurpose": "authentication",
+                "challenge": "c-1",
+                "domain": "https://employer.example",
+                "proofValue": "zHHeLqzEbRk2MXSC3UTW3BrfiP9rnFLtXM91h2gnHbYGmzBfxBC8iZDe5JDTxoujZH5yqeRx9J59K37n8jPz2Utr"
+            }
+        })
+    }
+
+    #[test]
+    fn vpqr_comes_back_as_the_same_presentation() {
+        let vp = sample();
+        let text = vpqr_text(&vp).unwrap();
+        assert!(text.starts_with(VPQR_PREFIX) && text.bytes().all(is_alphanumeric));
+        assert_eq!(vpqr_decode(&text).unwrap(), vp);
+        // In QR bits: 5.5 a character in alphanumeric mode against 8 a byte.
+        let (v, j) = (text.len(), json_text(&vp).unwrap().len());
+        assert!(v * 11 < j * 16, "VPQR {v} characters, JSON {j} bytes");
+    }
+
+    #[test]
+    fn damaged_vpqr_reads_as_an_error_or_another_document_never_a_panic() {
+        let text = vpqr_text(&sample()).unwrap();
+        let (_, bytes) = multibase::decode(&text[4..]).unwrap();
+        let mut errors = 0;
+        for i in 0..bytes.len() {
+            for bit in [0x01u8, 0x10, 0x80] {
+                let mut damaged = bytes.clone();
+                damaged[i] ^= bit;
+                let damaged = format!(
+                    "VP1-{}",
+                    multibase::encode(multibase::Base::Base32Upper, &damaged)
+                );
+                errors += usize::from(vpqr_decode(&damaged).is_err());
+            }
+            let cut = format!(
+                "VP1-{}",
+                multibase::encode(multibase::Base::Base32Upper, &bytes[..i])
+            );
+            assert!(vpqr_decode(&cut).is_err(), "cut at {i}");
+        }
+        assert!(errors > bytes.len(), "most damage is detected: {errors}");
+    }
+
     #[test]
     fn first_difference_names_the_path() {
         let a = json!({"a": [1, {"b": "x"}], "c": 1});
