@@ -27,6 +27,9 @@ ensure_toolchains
 ensure_packages "${APP_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 ensure_npm_deps "$ROOT/ui"
 ensure_npm_deps "$ROOT/tests"
+# The Learner Credential Wallet's VPQR decoder and a QR reader, pinned (wallet-core/tests/it/qr.rs; mandatory
+# under CARNET_REQUIRE_PEER=1 below).
+ensure_npm_deps "$ROOT/tests/interop/vpqr"
 # The independent verifier Carnet's verdicts are compared with (cli/tests/interop.rs).
 CARNET_PEER_DIR=$("$ROOT/scripts/peer-setup.sh" | tail -1)
 export CARNET_PEER_DIR CARNET_REQUIRE_PEER=1

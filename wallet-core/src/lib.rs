@@ -20,6 +20,7 @@ pub mod picture;
 pub mod portfolio;
 pub mod present;
 pub mod profiles;
+pub mod qr;
 pub mod rdfc;
 pub mod secret;
 pub mod settings;

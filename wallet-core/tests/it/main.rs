@@ -17,6 +17,7 @@ mod mutations;
 mod net;
 mod present;
 mod profiles;
+mod qr;
 mod sd_jwt;
 mod search;
 mod signed;
