@@ -555,9 +555,9 @@ impl Wallet {
                 unverified.push(name.clone());
             }
             embedded.push((name, e));
-            reports.push(report.unwrap_or_else(|| {
-                crate::verify::Report::unreadable(None, "not verified".into())
-            }));
+            reports.push(
+                report.unwrap_or_else(|| crate::verify::Report::unreadable(None, "not verified".into())),
+            );
         }
         if !unverified.is_empty() && !include_unverified {
             return Err(PresentError::NeedsConfirmation { names: unverified }.into());
