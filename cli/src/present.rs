@@ -5,9 +5,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
+use carnet_page::Lang;
 use clap::{Args, ValueEnum};
 use wallet_core::net::{Net, NetPolicy};
 use wallet_core::present::{PresentFormat, PresentRequest, Preview, ShareForm};
+use wallet_core::qr::{self, QrForm};
 use wallet_core::verify::Verdict;
 use wallet_core::Wallet;
 
@@ -21,6 +23,20 @@ pub enum FormatArg {
     Jwt,
     /// VC 1.1 presentation, Ed25519Signature2020 (every credential must be VC 1.1 JSON-LD)
     Vc11,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum QrFormArg {
+    /// The presentation's compact JSON (any verifier can read it)
+    Json,
+    /// The compressed VPQR form (the Learner Credential Wallet and VerifierPlus scan it)
+    Vpqr,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    Fr,
+    En,
 }
 
 #[derive(Debug, Args)]
@@ -43,6 +59,21 @@ pub struct PresentArgs {
     /// Write the presentation to this file (never overwritten); without it, it goes to standard output
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// Also write the presentation as a QR code: FILE.png or FILE.svg (never overwritten)
+    #[arg(long, value_name = "FILE")]
+    qr: Option<PathBuf>,
+    /// What the QR code holds
+    #[arg(long, value_enum, default_value = "json", requires = "qr")]
+    qr_form: QrFormArg,
+    /// Also write a printable page (one self-contained HTML file) of the credentials, the presentation attached
+    #[arg(long, value_name = "FILE.html")]
+    page: Option<PathBuf>,
+    /// The learner's name as the page shows it (default: the profile's name)
+    #[arg(long, value_name = "NAME", requires = "page")]
+    name: Option<String>,
+    /// The page's language (default: the wallet's language setting, else the system's)
+    #[arg(long, value_enum, requires = "page")]
+    lang: Option<LangArg>,
     /// Include credentials that do not verify today (they are named before anything is written)
     #[arg(long)]
     yes: bool,
@@ -80,9 +111,11 @@ fn describe(p: &Preview) -> String {
             .unwrap_or_default();
         let state = match (d.verdict, d.fully_verified) {
             (Verdict::Valid, true) => "verified today".to_owned(),
-            (Verdict::Valid, false) => {
-                format!("valid, not fully checked — {}", d.reason.as_deref().unwrap_or(""))
-            }
+            // The reason already says "not fully checked — …".
+            (Verdict::Valid, false) => d
+                .reason
+                .clone()
+                .unwrap_or_else(|| "valid, not fully checked".to_owned()),
             (v, _) => format!(
                 "{} today — {}",
                 v.as_str().to_uppercase(),
@@ -170,34 +203,118 @@ pub fn run(ctx: &Ctx, args: PresentArgs) -> Result<()> {
         }
     }
     let presentation = runtime.block_on(wallet.present(&request, include_unverified, &net))?;
+    // Everything is made before anything is written: a QR that does not fit stops the command with nothing on disk.
+    let qr = match &args.qr {
+        Some(path) => {
+            let doc = presentation.json().ok_or_else(|| {
+                anyhow::anyhow!("a QR code holds a JSON-LD presentation: use --format di or vc11 with --qr")
+            })?;
+            let form = match args.qr_form {
+                QrFormArg::Json => QrForm::Json,
+                QrFormArg::Vpqr => QrForm::Vpqr,
+            };
+            let qr = qr::encode(&doc, form)?;
+            let bytes = match path.extension().and_then(|e| e.to_str()) {
+                Some("svg") => qr.svg.clone().into_bytes(),
+                Some("png") => qr.png.clone(),
+                _ => bail!("--qr takes a .png or .svg file name"),
+            };
+            Some((path.clone(), bytes, form, qr.version))
+        }
+        None => None,
+    };
+    let page = match &args.page {
+        Some(path) => {
+            let profile = wallet.profile(
+                request
+                    .profile_id
+                    .as_deref()
+                    .unwrap_or_else(|| &preview.profile_id),
+            )?;
+            let language = match args.lang {
+                Some(LangArg::Fr) => Lang::Fr,
+                Some(LangArg::En) => Lang::En,
+                None => default_language(&wallet),
+            };
+            let html = carnet_page::for_presentation(
+                &wallet,
+                &presentation,
+                language,
+                args.name.as_deref().unwrap_or(&profile.name),
+                presentation.created_at,
+            )?;
+            Some((path.clone(), html))
+        }
+        None => None,
+    };
+    let mut forms = Vec::new();
+    let mut written = Vec::new();
     match &args.out {
         Some(path) => {
             write_new(path, presentation.text.as_bytes())?;
-            wallet.record_share(&presentation, &[ShareForm::File])?;
-            print(
-                ctx,
-                &serde_json::json!({
-                    "file": path,
-                    "format": presentation.format.as_str(),
-                    "size_bytes": presentation.text.len(),
-                    "holder": presentation.holder,
-                    "id": presentation.id,
-                    "credentials": presentation.credential_ids,
-                }),
-                |_| {
-                    format!(
-                        "Presentation of {} credential(s) written to {} ({} bytes).\n",
-                        presentation.credential_ids.len(),
-                        path.display(),
-                        presentation.text.len()
-                    )
-                },
-            )
+            forms.push(ShareForm::File);
+            written.push(serde_json::json!({"file": path, "kind": presentation.extension(), "size_bytes": presentation.text.len()}));
         }
-        None => {
-            wallet.record_share(&presentation, &[ShareForm::File])?;
+        None if qr.is_none() && page.is_none() => {
+            forms.push(ShareForm::File);
             out::line(presentation.text.trim_end());
-            Ok(())
         }
+        None => {}
+    }
+    if let Some((path, bytes, form, version)) = &qr {
+        write_new(path, bytes)?;
+        forms.push(match form {
+            QrForm::Json => ShareForm::QrJson,
+            QrForm::Vpqr => ShareForm::QrVpqr,
+        });
+        written.push(serde_json::json!({"file": path, "kind": format!("qr-{}", form.as_str()), "size_bytes": bytes.len(), "qr_version": version}));
+    }
+    if let Some((path, html)) = &page {
+        write_new(path, html.as_bytes())?;
+        forms.push(ShareForm::Page);
+        written.push(serde_json::json!({"file": path, "kind": "page", "size_bytes": html.len()}));
+    }
+    wallet.record_share(&presentation, &forms)?;
+    if written.is_empty() {
+        return Ok(());
+    }
+    print(
+        ctx,
+        &serde_json::json!({
+            "format": presentation.format.as_str(),
+            "holder": presentation.holder,
+            "id": presentation.id,
+            "credentials": presentation.credential_ids,
+            "written": written,
+        }),
+        |_| {
+            let mut text = format!(
+                "Presentation of {} credential(s) signed as {}:\n",
+                presentation.credential_ids.len(),
+                presentation.holder
+            );
+            for w in &written {
+                text.push_str(&format!(
+                    "  {} ({}, {} bytes)\n",
+                    w["file"].as_str().unwrap_or(""),
+                    w["kind"].as_str().unwrap_or(""),
+                    w["size_bytes"]
+                ));
+            }
+            text
+        },
+    )
+}
+
+/// The wallet's language setting, else the system's (`LANG`): French or English.
+fn default_language(wallet: &Wallet) -> Lang {
+    let setting = wallet.settings().ok().and_then(|s| s.language);
+    let system = std::env::var("LC_ALL")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .or_else(|| std::env::var("LANG").ok());
+    match setting.or(system) {
+        Some(l) if l.starts_with("fr") => Lang::Fr,
+        _ => Lang::En,
     }
 }

@@ -369,3 +369,98 @@ fn the_disclosure_comes_first_and_what_does_not_verify_needs_a_yes() {
     assert_eq!(log[0]["challenge"], CHALLENGE);
     assert_eq!(log[0]["credentials"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn a_qr_code_and_a_printable_page_come_with_the_file_or_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("w");
+    ok(carnet(
+        &data,
+        &["init", "--passphrase", "--profile", "Marie Tremblay"],
+    ));
+    let ids: Vec<String> = import(
+        &data,
+        &[
+            corpus("ob3-vc2-di-achievementcredential.json"),
+            corpus("ob3-vc2-di-rich.json"),
+        ],
+    )
+    .into_iter()
+    .map(|(_, id)| id)
+    .collect();
+    let (vp, png, page) = (
+        tmp.path().join("vp.json"),
+        tmp.path().join("qr.png"),
+        tmp.path().join("page.html"),
+    );
+    let out = ok(carnet(
+        &data,
+        &[
+            "present",
+            "--offline",
+            "--json",
+            "--out",
+            vp.to_str().unwrap(),
+            "--qr",
+            png.to_str().unwrap(),
+            "--qr-form",
+            "vpqr",
+            "--page",
+            page.to_str().unwrap(),
+            "--lang",
+            "fr",
+            &ids[0],
+        ],
+    ));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: Vec<&str> = report["written"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["json", "qr-vpqr", "page"]);
+    assert!(report["written"][1]["qr_version"].as_i64().unwrap() <= 40);
+    assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+    let html = std::fs::read_to_string(&page).unwrap();
+    let text = std::fs::read_to_string(&vp).unwrap();
+    assert!(html.contains("Marie Tremblay") && html.contains("lang=\"fr-CA\""));
+    assert!(
+        html.contains("Credential Portability Practicum"),
+        "the credential is on the page"
+    );
+    assert!(!html.contains("<script"), "no scripts");
+    // The presentation rides along, escaped, exactly: its proof value is there.
+    let proof_value = serde_json::from_str::<Value>(&text).unwrap()["proof"]["proofValue"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(html.contains(&proof_value));
+    let log: Value = serde_json::from_slice(&ok(carnet(&data, &["shares", "--json"])).stdout).unwrap();
+    assert_eq!(log[0]["forms"], json!(["file", "qr_vpqr", "page"]));
+
+    // Two credentials, one with pictures: too large for a QR code. Said with the size; nothing written at all.
+    let (vp2, qr2) = (tmp.path().join("vp2.json"), tmp.path().join("qr2.svg"));
+    let out = carnet(
+        &data,
+        &[
+            "present",
+            "--offline",
+            "--out",
+            vp2.to_str().unwrap(),
+            "--qr",
+            qr2.to_str().unwrap(),
+            &ids[0],
+            &ids[1],
+        ],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("more than a QR code holds") && err.contains("bytes"),
+        "{err}"
+    );
+    assert!(!vp2.exists() && !qr2.exists());
+    let log: Value = serde_json::from_slice(&ok(carnet(&data, &["shares", "--json"])).stdout).unwrap();
+    assert_eq!(log.as_array().unwrap().len(), 1);
+}

@@ -605,3 +605,53 @@ impl Page {
         }
     }
 }
+
+/// Why a page for a presentation could not be put together.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PageError {
+    /// A credential of the presentation could not be read from the wallet.
+    #[error(transparent)]
+    Wallet(#[from] wallet_core::WalletError),
+}
+
+/// The printable page for a signed presentation: each of its credentials as the wallet holds it (picture, issuer
+/// and who vouches for it, dates), with the verification made when the presentation was signed, a QR code of the
+/// credential itself when it fits one, and the presentation attached.
+pub fn for_presentation(
+    wallet: &wallet_core::Wallet,
+    presentation: &wallet_core::present::Presentation,
+    language: Lang,
+    learner_name: &str,
+    generated_at: OffsetDateTime,
+) -> Result<String, PageError> {
+    let mut entries = Vec::new();
+    for (i, id) in presentation.credential_ids.iter().enumerate() {
+        let detail = wallet.credential(id)?;
+        let picture = wallet.credential_image(id)?;
+        let mut entry = PageEntry::from_detail(&detail, picture);
+        if let Some(report) = presentation.reports.get(i) {
+            entry.recheck(report, presentation.created_at);
+        }
+        // A QR of the credential itself (compact JSON), when it fits one: most with pictures do not.
+        entry.qr = std::str::from_utf8(&detail.raw)
+            .ok()
+            .filter(|t| t.trim_start().starts_with('{'))
+            .and_then(|t| wallet_core::json::parse_str(t).ok())
+            .and_then(|doc| wallet_core::qr::encode(&doc, wallet_core::qr::QrForm::Json).ok())
+            .map(|qr| svg_data_uri(&qr.svg));
+        entries.push(entry);
+    }
+    Ok(render(&PageInput {
+        language,
+        learner_name: learner_name.to_owned(),
+        generated_at,
+        entries,
+        presentation: Some(Presentation {
+            text: presentation.text.clone(),
+            holder: Some(presentation.holder.clone()),
+            domain: presentation.domain.clone(),
+            challenge: presentation.challenge.clone(),
+        }),
+    }))
+}
