@@ -5,6 +5,9 @@
 //!   imported into a throw-away wallet at a fixed date and read back through the portfolio, as the CLI and the
 //!   app will; a QR code of each credential's signed bytes when they fit in one; the corpus' signed presentation
 //!   attached (until `present` exists, it is not a presentation of these very credentials).
+//! - `presented-en.html`, `presented-fr.html`, `presented.json`: the same wallet's presentable credentials put in
+//!   a real signed presentation (`Wallet::present`, the expired one confirmed) and its page made exactly as the CLI
+//!   and the app make it (`carnet_page::for_presentation`), the presentation saved beside it.
 //! - `hostile-en.html`, `hostile-fr.html`: every field filled with markup, style and URL breakouts, pictures that
 //!   are not images, and an SVG picture that names remote resources and holds a script — the browser test opens
 //!   them and asserts nothing loads or runs.
@@ -41,7 +44,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = PathBuf::from(std::env::args().nth(1).ok_or("usage: sample OUTDIR")?);
     std::fs::create_dir_all(&out)?;
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/peer-corpus");
-    let entries = corpus_entries(&corpus)?;
+    let (entries, presented) = corpus_entries(&corpus)?;
+    write(&out.join("presented.json"), &presented.2)?;
+    for (lang, suffix) in [(Lang::En, "en"), (Lang::Fr, "fr")] {
+        let html =
+            carnet_page::for_presentation(&presented.0, &presented.1, lang, "Marie-Ève Tremblay", NOW)?;
+        write(&out.join(format!("presented-{suffix}.html")), &html)?;
+    }
     let vp = std::fs::read_to_string(corpus.join("vp-vc2-di-eddsa-rdfc-2022.json"))?;
     let presentation = Presentation {
         text: vp.trim().to_owned(),
@@ -76,9 +85,12 @@ fn write(path: &Path, html: &str) -> std::io::Result<()> {
     Ok(())
 }
 
+/// What the presented pages are made from: the wallet, the signed presentation, its text.
+type Presented = (Wallet, wallet_core::present::Presentation, String);
+
 /// The corpus credentials through a real wallet: import (verified at `NOW`, offline), then the portfolio's
-/// detail and picture of each.
-fn corpus_entries(corpus: &Path) -> Result<Vec<PageEntry>, Box<dyn std::error::Error>> {
+/// detail and picture of each; and a signed presentation of those that can be presented.
+fn corpus_entries(corpus: &Path) -> Result<(Vec<PageEntry>, Presented), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let mut wallet = Wallet::open_or_create_with_clock(dir.path().join("wallet"), Arc::new(FixedClock(NOW)))?;
     wallet.init(NewProtection::Passphrase(
@@ -115,7 +127,23 @@ fn corpus_entries(corpus: &Path) -> Result<Vec<PageEntry>, Box<dyn std::error::E
         entry.qr = qr_svg(&compact).map(|svg| svg_data_uri(&svg));
         entries.push(entry);
     }
-    Ok(entries)
+    // Every credential but the OB 2.0 assertion (not a verifiable credential: it cannot be presented).
+    let presentable: Vec<String> = found
+        .iter()
+        .filter(|e| e.format.as_deref() != Some("ob2-signed"))
+        .map(|e| e.id.clone())
+        .collect();
+    let request = wallet_core::present::PresentRequest {
+        credential_ids: presentable,
+        profile_id: None,
+        challenge: Some("c-sample".to_owned()),
+        domain: Some("https://rh.employeur.example".to_owned()),
+        format: wallet_core::present::PresentFormat::DataIntegrity,
+    };
+    let presentation =
+        futures_executor::block_on(wallet.present(&request, true, &wallet_core::net::Net::offline()))?;
+    let text = presentation.text.clone();
+    Ok((entries, (wallet, presentation, text)))
 }
 
 /// A QR code of `bytes` as SVG, when they fit in a version 30 code or smaller (about 1,700 bytes at the lowest

@@ -40,7 +40,15 @@ before(async () => {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   pages = written.trim().split('\n').map((p) => path.basename(p));
-  assert.deepEqual([...pages].sort(), ['hostile-en.html', 'hostile-fr.html', 'portfolio-en.html', 'portfolio-fr.html']);
+  assert.deepEqual([...pages].sort(), [
+    'hostile-en.html',
+    'hostile-fr.html',
+    'portfolio-en.html',
+    'portfolio-fr.html',
+    'presented-en.html',
+    'presented-fr.html',
+    'presented.json',
+  ]);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -229,6 +237,31 @@ for (const lang of ['en', 'fr']) {
 
       await page.screenshot({ path: path.join(OUT, `portfolio-${lang}.png`), fullPage: true });
       await assertPrintLayout(page, `portfolio-${lang}`, { cardsFit: true });
+      assertQuiet(opened);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test(`presented page (${lang}): a real presentation's page, as carnet present --page makes it`, async () => {
+    const opened = await open(`presented-${lang}.html`);
+    const { context, page } = opened;
+    try {
+      await assertInert(page);
+      const facts = await page.evaluate(() => ({
+        names: [...document.querySelectorAll('.credential h3')].map((h) => h.textContent),
+        pre: document.querySelector('pre')?.textContent,
+        download: document.querySelector('a[download]')?.getAttribute('href'),
+      }));
+      // The five presentable credentials (the OB 2.0 assertion cannot be presented), the presentation attached
+      // byte for byte as Carnet signed it.
+      assert.equal(facts.names.length, 5, facts.names.join(' | '));
+      const vp = readFileSync(path.join(OUT, 'presented.json'), 'utf8');
+      assert.equal(facts.pre, vp);
+      assert.equal(Buffer.from(facts.download.split(',')[1], 'base64').toString('utf8'), vp);
+      assert.ok(JSON.parse(vp).proof.challenge === 'c-sample');
+      await page.screenshot({ path: path.join(OUT, `presented-${lang}.png`), fullPage: true });
+      await assertPrintLayout(page, `presented-${lang}`, { cardsFit: true });
       assertQuiet(opened);
     } finally {
       await context.close();
