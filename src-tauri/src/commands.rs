@@ -12,8 +12,8 @@ use wallet_core::{KdfParams, NewProtection, Passphrase, WalletError};
 
 use crate::dto::{
     AppInfo, CreatedPresentation, CredentialDetail, ExportReport, ImportEvent, ImportSummary, PageLanguage,
-    PortfolioPage, PortfolioQuery, PresentRequest, PresentationPreview, Profile, Protection, QrForm, QrOutcome,
-    RestoreReport, SavedFile, ShareRecord, VerificationReport, WalletInfo, WalletStatus,
+    PortfolioPage, PortfolioQuery, PresentRequest, PresentationPreview, Profile, Protection, QrForm,
+    QrOutcome, RestoreReport, SavedFile, ShareRecord, VerificationReport, WalletInfo, WalletStatus,
 };
 use crate::error::CommandError;
 use crate::files;
@@ -359,7 +359,11 @@ pub async fn create_presentation(
     let presentation = state
         .with_wallet(move |w| -> Res<wallet_core::present::Presentation> {
             let net = net()?;
-            Ok(tauri::async_runtime::block_on(w.present(&request, include_unverified, &net))?)
+            Ok(tauri::async_runtime::block_on(w.present(
+                &request,
+                include_unverified,
+                &net,
+            ))?)
         })
         .await?;
     // Drawing and reading back the codes takes a moment: off the wallet, on a blocking thread.
@@ -439,9 +443,13 @@ async fn save(
 #[tauri::command]
 #[specta::specta]
 pub async fn save_presentation(state: State<'_, AppState>, id: String, path: String) -> Res<SavedFile> {
-    save(&state, &id, &path, wallet_core::present::ShareForm::File, |_, s| {
-        Ok(s.presentation.text.as_bytes().to_vec())
-    })
+    save(
+        &state,
+        &id,
+        &path,
+        wallet_core::present::ShareForm::File,
+        |_, s| Ok(s.presentation.text.as_bytes().to_vec()),
+    )
     .await
 }
 
@@ -474,7 +482,11 @@ pub async fn save_presentation_qr(
     };
     save(&state, &id, &path, share_form, move |_, s| {
         let qr = s.qr(form.into())?;
-        Ok(if svg { qr.svg.clone().into_bytes() } else { qr.png.clone() })
+        Ok(if svg {
+            qr.svg.clone().into_bytes()
+        } else {
+            qr.png.clone()
+        })
     })
     .await
 }
@@ -500,15 +512,21 @@ pub async fn save_presentation_page(
         PageLanguage::Fr => carnet_page::Lang::Fr,
         PageLanguage::En => carnet_page::Lang::En,
     };
-    save(&state, &id, &path, wallet_core::present::ShareForm::Page, move |w, s| {
-        let p = &s.presentation;
-        carnet_page::for_presentation(w, p, language, &learner_name, p.created_at)
-            .map(String::into_bytes)
-            .map_err(|e| match e {
-                carnet_page::PageError::Wallet(e) => e.into(),
-                other => CommandError::new("app.internal", other.to_string()),
-            })
-    })
+    save(
+        &state,
+        &id,
+        &path,
+        wallet_core::present::ShareForm::Page,
+        move |w, s| {
+            let p = &s.presentation;
+            carnet_page::for_presentation(w, p, language, &learner_name, p.created_at)
+                .map(String::into_bytes)
+                .map_err(|e| match e {
+                    carnet_page::PageError::Wallet(e) => e.into(),
+                    other => CommandError::new("app.internal", other.to_string()),
+                })
+        },
+    )
     .await
 }
 

@@ -14,7 +14,10 @@ pub fn chosen_path(path: &str) -> Result<PathBuf, CommandError> {
     if path.as_os_str().is_empty() || !path.is_absolute() {
         return Err(CommandError::new(
             "file.not_absolute",
-            format!("{} is not a full path (from the root of the disk)", path.display()),
+            format!(
+                "{} is not a full path (from the root of the disk)",
+                path.display()
+            ),
         ));
     }
     Ok(path)
@@ -30,9 +33,15 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<u64, CommandError> {
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::AlreadyExists => CommandError::new(
                 "file.exists",
-                format!("{} already exists: Carnet never writes over a file", path.display()),
+                format!(
+                    "{} already exists: Carnet never writes over a file",
+                    path.display()
+                ),
             ),
-            _ => CommandError::new("file.write_failed", format!("cannot create {}: {e}", path.display())),
+            _ => CommandError::new(
+                "file.write_failed",
+                format!("cannot create {}: {e}", path.display()),
+            ),
         })?;
     if let Err(e) = file.write_all(bytes).and_then(|()| file.sync_all()) {
         drop(file);
