@@ -412,6 +412,13 @@ pub async fn create_presentation(
     .await
     .map_err(|e| CommandError::new("app.internal", e.to_string()))?;
     let (signed, created) = signed;
+    // Locked while the codes were drawn: the presentation is not kept past the lock.
+    let unlocked = state
+        .with_wallet(|w| Ok::<_, WalletError>(w.state() == wallet_core::WalletState::Unlocked))
+        .await?;
+    if !unlocked {
+        return Err(WalletError::Locked.into());
+    }
     state.keep_presentation(signed);
     Ok(created)
 }
@@ -428,6 +435,10 @@ async fn save(
     let path = files::chosen_path(path)?;
     state
         .with_wallet(move |w| -> Res<SavedFile> {
+            // A locked wallet has forgotten its presentations: nothing is written that the log would not hold.
+            if w.state() != wallet_core::WalletState::Unlocked {
+                return Err(WalletError::Locked.into());
+            }
             let bytes = bytes(w, &signed)?;
             let size = files::write_new(&path, &bytes)?;
             w.record_share(&signed.presentation, &[form])?;

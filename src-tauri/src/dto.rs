@@ -802,3 +802,36 @@ impl From<wallet_core::verify::Report> for VerificationReport {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use wallet_core::qr::{QrError, QrForm as CoreForm};
+
+    #[test]
+    fn a_qr_code_too_large_says_its_size_and_the_most_a_code_holds() {
+        let outcome = QrOutcome::from(&Err(QrError::TooLarge {
+            form: CoreForm::Json,
+            size: 8539,
+            max: 2953,
+        }));
+        let json = serde_json::to_value(outcome).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"kind": "tooLarge", "size": 8539, "max": 2953, "unit": "bytes"})
+        );
+        let outcome = QrOutcome::from(&Err(QrError::NotCompressible("unknown term".into())));
+        let json = serde_json::to_value(outcome).unwrap();
+        assert_eq!(json["kind"], "unavailable");
+        assert_eq!(json["error"]["kind"], "qr.not_compressible");
+    }
+
+    #[test]
+    fn a_report_says_why_it_is_not_valid() {
+        let r = VerificationReport::from(wallet_core::verify::Report::unreadable(None, "not JSON".into()));
+        assert_eq!((r.verdict.as_str(), r.fully_verified), ("error", false));
+        assert_eq!(r.reason.as_deref(), Some("format: not JSON"));
+        assert_eq!(r.checks[0].outcome, "failed");
+    }
+}

@@ -145,3 +145,63 @@ impl AppState {
         .map_err(|e| CommandError::new("app.internal", e.to_string()))?
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn signed(id: &str, format: wallet_core::present::PresentFormat) -> Signed {
+        Signed {
+            presentation: Arc::new(Presentation {
+                format,
+                text: "{}".into(),
+                holder: "did:key:z6MkHolder".into(),
+                id: id.into(),
+                credential_ids: vec!["c1".into()],
+                challenge: None,
+                domain: None,
+                created_at: time::OffsetDateTime::UNIX_EPOCH,
+                reports: Vec::new(),
+            }),
+            qr: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_last_presentations_are_kept_until_the_wallet_locks() {
+        let state = AppState::from_environment();
+        for i in 0..=KEPT_PRESENTATIONS {
+            state.keep_presentation(signed(
+                &format!("urn:uuid:{i}"),
+                wallet_core::present::PresentFormat::DataIntegrity,
+            ));
+        }
+        // The oldest went when one too many was kept; the others answer by id.
+        assert_eq!(
+            state.presentation("urn:uuid:0").unwrap_err().kind,
+            "share.not_found"
+        );
+        assert_eq!(
+            state.presentation("urn:uuid:1").unwrap().presentation.id,
+            "urn:uuid:1"
+        );
+        let last = format!("urn:uuid:{KEPT_PRESENTATIONS}");
+        assert!(state.presentation(&last).is_ok());
+        state.forget_presentations();
+        assert_eq!(state.presentation(&last).unwrap_err().kind, "share.not_found");
+    }
+
+    #[test]
+    fn a_vp_jwt_has_no_qr_code_and_says_so() {
+        let s = signed("urn:uuid:j", wallet_core::present::PresentFormat::Jwt);
+        assert_eq!(s.qr(QrForm::Json).unwrap_err().kind, "share.no_qr");
+        let too_large = CommandError::new("qr.too_large", "too large");
+        let s = Signed {
+            qr: vec![(QrForm::Json, Err(too_large))],
+            ..signed("urn:uuid:d", wallet_core::present::PresentFormat::DataIntegrity)
+        };
+        assert_eq!(s.qr(QrForm::Json).unwrap_err().kind, "qr.too_large");
+        assert_eq!(s.qr(QrForm::Vpqr).unwrap_err().kind, "share.no_qr");
+    }
+}
