@@ -121,6 +121,8 @@ describe('Share page', () => {
     );
     expect(screen.getAllByTestId('share-history-row')).toHaveLength(1);
     expect(fake.shares).toHaveLength(3);
+    // The verifier's challenge and domain went into the presentation, trimmed.
+    expect(fake.shares.map((r) => [r.challenge, r.domain])).toEqual(Array(3).fill(['nonce-42', 'rh.example']));
     expect(screen.getByTestId('share-history').textContent).toContain('rh.example');
     expect(screen.getByTestId('share-history').textContent).toContain('Réanimation, Soins infirmiers I');
   });
