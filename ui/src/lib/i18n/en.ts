@@ -155,7 +155,7 @@ export const en = {
       'If the employer gave you a challenge (a one-time code) or a domain, type them exactly as given: their software checks them.',
     formatLegend: 'Format',
     formats: {
-      dataIntegrity: 'Data Integrity signature (recommended): most verifiers read it, and it fits in a QR code',
+      dataIntegrity: 'Data Integrity signature (recommended): most verifiers read it, and a small one fits in a QR code',
       jwt: 'JWT signature: for verifiers that ask for a JWT; shared as a file',
       legacy2020: 'Older format, for verifiers that need VC 1.1',
     },

@@ -160,7 +160,7 @@ export const fr: Messages = {
       'Si l’employeur vous a donné un défi (un code à usage unique) ou un domaine, tapez-les tels quels : son logiciel les vérifie.',
     formatLegend: 'Format',
     formats: {
-      dataIntegrity: 'Signature Data Integrity (recommandé) : lue par la plupart des vérificateurs, elle tient dans un code QR',
+      dataIntegrity: 'Signature Data Integrity (recommandé) : lue par la plupart des vérificateurs; petite, elle tient dans un code QR',
       jwt: 'Signature JWT : pour les vérificateurs qui demandent un JWT; partagée en fichier',
       legacy2020: 'Format plus ancien, pour les vérificateurs qui exigent VC 1.1',
     },
