@@ -11,11 +11,13 @@ use tauri::State;
 use wallet_core::{KdfParams, NewProtection, Passphrase, WalletError};
 
 use crate::dto::{
-    AppInfo, CredentialDetail, ExportReport, ImportEvent, ImportSummary, PortfolioPage, PortfolioQuery,
-    Profile, Protection, RestoreReport, WalletInfo, WalletStatus,
+    AppInfo, CreatedPresentation, CredentialDetail, ExportReport, ImportEvent, ImportSummary, PageLanguage,
+    PortfolioPage, PortfolioQuery, PresentRequest, PresentationPreview, Profile, Protection, QrForm,
+    QrOutcome, RestoreReport, SavedFile, ShareRecord, VerificationReport, WalletInfo, WalletStatus,
 };
 use crate::error::CommandError;
-use crate::state::AppState;
+use crate::files;
+use crate::state::{AppState, Signed};
 
 type Res<T> = Result<T, CommandError>;
 
@@ -94,6 +96,7 @@ pub async fn unlock_wallet(state: State<'_, AppState>, passphrase: Option<String
 #[tauri::command]
 #[specta::specta]
 pub async fn lock_wallet(state: State<'_, AppState>) -> Res<WalletInfo> {
+    state.forget_presentations();
     state
         .with_wallet(|w| {
             w.lock();
@@ -315,4 +318,261 @@ pub async fn credential_image(state: State<'_, AppState>, id: String) -> Res<Opt
 #[specta::specta]
 pub async fn remove_credential(state: State<'_, AppState>, id: String) -> Res<()> {
     state.with_wallet(move |w| w.remove_credential(&id)).await
+}
+
+// ---- presentations (the Share page) ----
+
+/// The network for re-checking credentials: the default policy (public https addresses only), with the wallet's
+/// cache answering for what cannot be fetched.
+fn net() -> Res<wallet_core::net::Net> {
+    wallet_core::net::Net::new(wallet_core::net::NetPolicy::default())
+        .map_err(|e| CommandError::new(e.code(), e.to_string()))
+}
+
+/// What presenting `request` would disclose — each credential re-checked now — before anything is signed.
+#[tauri::command]
+#[specta::specta]
+pub async fn preview_presentation(
+    state: State<'_, AppState>,
+    request: PresentRequest,
+) -> Res<PresentationPreview> {
+    let request = request.into();
+    state
+        .with_wallet(move |w| -> Res<PresentationPreview> {
+            let net = net()?;
+            let preview = tauri::async_runtime::block_on(w.preview_presentation(&request, &net))?;
+            Ok(preview.into())
+        })
+        .await
+}
+
+/// Signs a presentation of `request` (a credential that does not verify today goes in only when
+/// `include_unverified`), draws its QR codes, and keeps it for the saves that follow.
+#[tauri::command]
+#[specta::specta]
+pub async fn create_presentation(
+    state: State<'_, AppState>,
+    request: PresentRequest,
+    include_unverified: bool,
+) -> Res<CreatedPresentation> {
+    let request = request.into();
+    let presentation = state
+        .with_wallet(move |w| -> Res<wallet_core::present::Presentation> {
+            let net = net()?;
+            Ok(tauri::async_runtime::block_on(w.present(
+                &request,
+                include_unverified,
+                &net,
+            ))?)
+        })
+        .await?;
+    // Drawing and reading back the codes takes a moment: off the wallet, on a blocking thread.
+    let signed = tauri::async_runtime::spawn_blocking(move || {
+        let drawn = |form| {
+            presentation.json().map(|doc| {
+                let qr = wallet_core::qr::encode(&doc, form);
+                let outcome = QrOutcome::from(&qr);
+                let kept = qr
+                    .map(std::sync::Arc::new)
+                    .map_err(|e| CommandError::new(e.code(), e.to_string()));
+                ((form, kept), outcome)
+            })
+        };
+        let json = drawn(wallet_core::qr::QrForm::Json);
+        let vpqr = drawn(wallet_core::qr::QrForm::Vpqr);
+        let names = presentation
+            .reports
+            .iter()
+            .zip(&presentation.credential_ids)
+            .map(|(r, id)| {
+                r.credential
+                    .as_ref()
+                    .and_then(|c| c.name.clone())
+                    .unwrap_or_else(|| id.clone())
+            })
+            .collect();
+        let created = CreatedPresentation {
+            id: presentation.id.clone(),
+            format: presentation.format.into(),
+            size_bytes: u32::try_from(presentation.text.len()).unwrap_or(u32::MAX),
+            extension: presentation.extension().to_owned(),
+            holder: presentation.holder.clone(),
+            challenge: presentation.challenge.clone(),
+            domain: presentation.domain.clone(),
+            credential_names: names,
+            qr_json: json.as_ref().map(|(_, o)| o.clone()),
+            qr_vpqr: vpqr.as_ref().map(|(_, o)| o.clone()),
+        };
+        let signed = Signed {
+            presentation: std::sync::Arc::new(presentation),
+            qr: json.into_iter().chain(vpqr).map(|(kept, _)| kept).collect(),
+        };
+        (signed, created)
+    })
+    .await
+    .map_err(|e| CommandError::new("app.internal", e.to_string()))?;
+    let (signed, created) = signed;
+    // Locked while the codes were drawn: the presentation is not kept past the lock.
+    let unlocked = state
+        .with_wallet(|w| Ok::<_, WalletError>(w.state() == wallet_core::WalletState::Unlocked))
+        .await?;
+    if !unlocked {
+        return Err(WalletError::Locked.into());
+    }
+    state.keep_presentation(signed);
+    Ok(created)
+}
+
+/// Writes `bytes` for a presentation signed in this session to a new file at `path`, then logs the share.
+async fn save(
+    state: &AppState,
+    id: &str,
+    path: &str,
+    form: wallet_core::present::ShareForm,
+    bytes: impl FnOnce(&wallet_core::Wallet, &Signed) -> Res<Vec<u8>> + Send + 'static,
+) -> Res<SavedFile> {
+    let signed = state.presentation(id)?;
+    let path = files::chosen_path(path)?;
+    state
+        .with_wallet(move |w| -> Res<SavedFile> {
+            // A locked wallet has forgotten its presentations: nothing is written that the log would not hold.
+            if w.state() != wallet_core::WalletState::Unlocked {
+                return Err(WalletError::Locked.into());
+            }
+            let bytes = bytes(w, &signed)?;
+            let size = files::write_new(&path, &bytes)?;
+            w.record_share(&signed.presentation, &[form])?;
+            Ok(SavedFile {
+                path: path.display().to_string(),
+                size_bytes: u32::try_from(size).unwrap_or(u32::MAX),
+            })
+        })
+        .await
+}
+
+/// Saves a presentation signed in this session as a new `.json` / `.jwt` file (exactly the signed text).
+#[tauri::command]
+#[specta::specta]
+pub async fn save_presentation(state: State<'_, AppState>, id: String, path: String) -> Res<SavedFile> {
+    save(
+        &state,
+        &id,
+        &path,
+        wallet_core::present::ShareForm::File,
+        |_, s| Ok(s.presentation.text.as_bytes().to_vec()),
+    )
+    .await
+}
+
+/// Saves a presentation's QR code in `form` as a new PNG or SVG file (by the path's extension).
+#[tauri::command]
+#[specta::specta]
+pub async fn save_presentation_qr(
+    state: State<'_, AppState>,
+    id: String,
+    form: QrForm,
+    path: String,
+) -> Res<SavedFile> {
+    let extension = std::path::Path::new(path.trim())
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let svg = match extension.as_deref() {
+        Some("svg") => true,
+        Some("png") => false,
+        _ => {
+            return Err(CommandError::new(
+                "file.qr_extension",
+                format!("{path}: a QR code is saved as a .png or .svg file"),
+            ))
+        }
+    };
+    let share_form = match form {
+        QrForm::Json => wallet_core::present::ShareForm::QrJson,
+        QrForm::Vpqr => wallet_core::present::ShareForm::QrVpqr,
+    };
+    save(&state, &id, &path, share_form, move |_, s| {
+        let qr = s.qr(form.into())?;
+        Ok(if svg {
+            qr.svg.clone().into_bytes()
+        } else {
+            qr.png.clone()
+        })
+    })
+    .await
+}
+
+/// Saves the printable page (one self-contained HTML file) of a presentation signed in this session.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_presentation_page(
+    state: State<'_, AppState>,
+    id: String,
+    path: String,
+    learner_name: String,
+    language: PageLanguage,
+) -> Res<SavedFile> {
+    let learner_name = learner_name.trim().to_owned();
+    if learner_name.is_empty() {
+        return Err(CommandError::new(
+            "share.no_name",
+            "the page needs the learner's name",
+        ));
+    }
+    let language = match language {
+        PageLanguage::Fr => carnet_page::Lang::Fr,
+        PageLanguage::En => carnet_page::Lang::En,
+    };
+    save(
+        &state,
+        &id,
+        &path,
+        wallet_core::present::ShareForm::Page,
+        move |w, s| {
+            let p = &s.presentation;
+            carnet_page::for_presentation(w, p, language, &learner_name, p.created_at)
+                .map(String::into_bytes)
+                .map_err(|e| match e {
+                    carnet_page::PageError::Wallet(e) => e.into(),
+                    other => CommandError::new("app.internal", other.to_string()),
+                })
+        },
+    )
+    .await
+}
+
+/// What was shared, most recent first.
+#[tauri::command]
+#[specta::specta]
+pub async fn share_history(state: State<'_, AppState>) -> Res<Vec<ShareRecord>> {
+    Ok(state
+        .with_wallet(|w| w.share_history())
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// Journey J6: verifies a presentation (or credential) file someone gave the learner — the presentation first, then
+/// each credential it carries — with the verifier's challenge and domain when given. Nothing is imported.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_presentation(
+    state: State<'_, AppState>,
+    path: String,
+    challenge: Option<String>,
+    domain: Option<String>,
+) -> Res<Vec<VerificationReport>> {
+    let path = files::chosen_path(&path)?;
+    state
+        .with_wallet(move |w| -> Res<Vec<VerificationReport>> {
+            let mut options = wallet_core::verify::Options::at(time::OffsetDateTime::now_utc());
+            options.challenge = challenge;
+            options.domain = domain;
+            let bytes = files::read_limited(&path, options.limits.max_input_bytes)?;
+            let net = net()?;
+            let reports = tauri::async_runtime::block_on(w.verify_with_cache(&bytes, &net, &options))?;
+            Ok(reports.into_iter().map(Into::into).collect())
+        })
+        .await
 }

@@ -5,6 +5,8 @@ use specta::Type;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+use crate::error::CommandError;
+
 fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
 }
@@ -368,14 +370,7 @@ impl From<wallet_core::portfolio::PortfolioEntry> for PortfolioEntry {
             tags: e.tags,
             alignments: e.alignments,
             has_image: e.has_image,
-            image_source: e.image_source.map(|s| {
-                match s {
-                    wallet_core::picture::PictureSource::Credential => "credential",
-                    wallet_core::picture::PictureSource::Issuer => "issuer",
-                    wallet_core::picture::PictureSource::File => "file",
-                }
-                .to_owned()
-            }),
+            image_source: e.image_source.map(picture_source),
             issuer_identity: e.issuer_identity.map(IssuerIdentity::from),
         }
     }
@@ -410,27 +405,433 @@ pub struct CredentialDetail {
     pub verified_at: Option<String>,
 }
 
+fn check(c: wallet_core::verify::Check) -> Check {
+    use wallet_core::verify::Outcome;
+    Check {
+        id: c.id.as_str().to_owned(),
+        outcome: match c.outcome {
+            Outcome::Passed => "passed",
+            Outcome::Failed => "failed",
+            Outcome::Skipped => "skipped",
+        }
+        .to_owned(),
+        reason: c.reason,
+        warning: c.warning,
+    }
+}
+
 impl From<wallet_core::portfolio::Detail> for CredentialDetail {
     fn from(d: wallet_core::portfolio::Detail) -> Self {
-        use wallet_core::verify::Outcome;
         Self {
             entry: d.entry.into(),
-            checks: d
-                .checks
-                .into_iter()
-                .map(|c| Check {
-                    id: c.id.as_str().to_owned(),
-                    outcome: match c.outcome {
-                        Outcome::Passed => "passed",
-                        Outcome::Failed => "failed",
-                        Outcome::Skipped => "skipped",
-                    }
-                    .to_owned(),
-                    reason: c.reason,
-                    warning: c.warning,
-                })
-                .collect(),
+            checks: d.checks.into_iter().map(check).collect(),
             verified_at: d.verified_at.map(rfc3339),
         }
+    }
+}
+
+// ---- presentations (the Share page) ----
+
+/// How a presentation is secured: VC 2.0 with a Data Integrity proof (`eddsa-rdfc-2022`), a VP-JWT, or a VC 1.1
+/// presentation (`Ed25519Signature2020`, only when every credential is VC 1.1).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum PresentFormat {
+    DataIntegrity,
+    Jwt,
+    Legacy2020,
+}
+
+impl From<PresentFormat> for wallet_core::present::PresentFormat {
+    fn from(f: PresentFormat) -> Self {
+        match f {
+            PresentFormat::DataIntegrity => Self::DataIntegrity,
+            PresentFormat::Jwt => Self::Jwt,
+            PresentFormat::Legacy2020 => Self::Legacy2020,
+        }
+    }
+}
+
+impl From<wallet_core::present::PresentFormat> for PresentFormat {
+    fn from(f: wallet_core::present::PresentFormat) -> Self {
+        use wallet_core::present::PresentFormat as Core;
+        match f {
+            Core::DataIntegrity => Self::DataIntegrity,
+            Core::Jwt => Self::Jwt,
+            Core::Legacy2020 => Self::Legacy2020,
+        }
+    }
+}
+
+/// What the learner asks to present.
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PresentRequest {
+    /// Stored credential ids, in the order they go in.
+    pub credential_ids: Vec<String>,
+    /// The holder; the default profile when null.
+    pub profile_id: Option<String>,
+    /// The verifier's challenge (nonce) and domain, when it gave them.
+    pub challenge: Option<String>,
+    pub domain: Option<String>,
+    pub format: PresentFormat,
+}
+
+impl From<PresentRequest> for wallet_core::present::PresentRequest {
+    fn from(r: PresentRequest) -> Self {
+        Self {
+            credential_ids: r.credential_ids,
+            profile_id: r.profile_id,
+            challenge: r.challenge,
+            domain: r.domain,
+            format: r.format.into(),
+        }
+    }
+}
+
+fn picture_source(s: wallet_core::picture::PictureSource) -> String {
+    match s {
+        wallet_core::picture::PictureSource::Credential => "credential",
+        wallet_core::picture::PictureSource::Issuer => "issuer",
+        wallet_core::picture::PictureSource::File => "file",
+    }
+    .to_owned()
+}
+
+/// One credential as it will be disclosed, and how it verifies today.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Disclosure {
+    pub id: String,
+    pub name: Option<String>,
+    pub issuer: Option<String>,
+    pub issuer_name: Option<String>,
+    pub issuer_identity: Option<IssuerIdentity>,
+    /// The subject the credential names (disclosed to the verifier).
+    pub subject: Option<String>,
+    /// Whether that subject is this profile; null when the credential names no subject id.
+    pub subject_is_holder: Option<bool>,
+    /// Whether the credential carries or names a picture (disclosed with it).
+    pub has_picture: bool,
+    /// Where the wallet's copy of its picture comes from (`credential`, `issuer`, `file`), when it has one.
+    pub picture_source: Option<String>,
+    /// `json-ld`, `vc-jwt`, `ob2-signed`…
+    pub format: String,
+    /// The VC data model version (1 or 2) of a JSON-LD credential.
+    pub vc_version: Option<u8>,
+    /// Re-checked now: `valid`, `invalid`, `indeterminate`, `error`.
+    pub verdict: String,
+    pub fully_verified: bool,
+    /// Why it is not valid (or not fully checked), in one line.
+    pub reason: Option<String>,
+    /// Why it cannot go in a presentation at all (an Open Badges 2.0 assertion).
+    pub not_presentable: Option<String>,
+}
+
+impl From<wallet_core::present::Disclosure> for Disclosure {
+    fn from(d: wallet_core::present::Disclosure) -> Self {
+        Self {
+            id: d.id,
+            name: d.name,
+            issuer: d.issuer,
+            issuer_name: d.issuer_name,
+            issuer_identity: d.issuer_identity.map(Into::into),
+            subject: d.subject,
+            subject_is_holder: d.subject_is_holder,
+            has_picture: d.has_picture,
+            picture_source: d.picture_source.map(picture_source),
+            format: d.format,
+            vc_version: d.vc_version,
+            verdict: d.verdict.as_str().to_owned(),
+            fully_verified: d.fully_verified,
+            reason: d.reason,
+            not_presentable: d.not_presentable,
+        }
+    }
+}
+
+/// A credential that cannot go in a presentation, and why.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct NotPresentable {
+    pub name: String,
+    pub reason: String,
+}
+
+/// What a presentation would disclose, before anything is signed or written.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PresentationPreview {
+    pub profile_id: String,
+    /// The holder DID the presentation will name.
+    pub holder: String,
+    pub items: Vec<Disclosure>,
+    /// Names of the credentials that do not verify today: including them needs the learner's confirmation.
+    pub unverified: Vec<String>,
+    pub not_presentable: Vec<NotPresentable>,
+    /// Whether a VC 1.1 presentation can carry this selection.
+    pub legacy_possible: bool,
+}
+
+impl From<wallet_core::present::Preview> for PresentationPreview {
+    fn from(p: wallet_core::present::Preview) -> Self {
+        Self {
+            profile_id: p.profile_id,
+            holder: p.holder,
+            items: p.items.into_iter().map(Into::into).collect(),
+            unverified: p.unverified,
+            not_presentable: p
+                .not_presentable
+                .into_iter()
+                .map(|(name, reason)| NotPresentable { name, reason })
+                .collect(),
+            legacy_possible: p.legacy_possible,
+        }
+    }
+}
+
+/// What a QR code holds: the presentation's compact JSON, or its compressed VPQR form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum QrForm {
+    Json,
+    Vpqr,
+}
+
+impl From<QrForm> for wallet_core::qr::QrForm {
+    fn from(f: QrForm) -> Self {
+        match f {
+            QrForm::Json => Self::Json,
+            QrForm::Vpqr => Self::Vpqr,
+        }
+    }
+}
+
+/// One QR form of a presentation: drawn (and read back), too large for any QR code, or not possible.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum QrOutcome {
+    /// The code as a self-contained SVG (black on white, quiet zone included); its QR version (1–40) and how many
+    /// characters it holds.
+    #[serde(rename_all = "camelCase")]
+    Ready { svg: String, version: u32, chars: u32 },
+    /// The text is `size` `unit`s (`bytes` or `characters`), more than the largest QR code holds (`max`).
+    #[serde(rename_all = "camelCase")]
+    TooLarge { size: u32, max: u32, unit: String },
+    /// This form cannot be made for this presentation (e.g. VPQR does not know one of its terms).
+    #[serde(rename_all = "camelCase")]
+    Unavailable { error: CommandError },
+}
+
+impl From<&Result<wallet_core::qr::Qr, wallet_core::qr::QrError>> for QrOutcome {
+    fn from(r: &Result<wallet_core::qr::Qr, wallet_core::qr::QrError>) -> Self {
+        use wallet_core::qr::QrError;
+        match r {
+            Ok(qr) => Self::Ready {
+                svg: qr.svg.clone(),
+                version: u32::try_from(qr.version).unwrap_or(0),
+                chars: count(qr.text.len()),
+            },
+            Err(QrError::TooLarge { form, size, max }) => Self::TooLarge {
+                size: count(*size),
+                max: count(*max),
+                unit: form.unit().to_owned(),
+            },
+            Err(e) => Self::Unavailable {
+                error: CommandError::new(e.code(), e.to_string()),
+            },
+        }
+    }
+}
+
+/// A presentation just signed. The app keeps its text; the window only ever names it by `id`.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedPresentation {
+    /// The presentation's own id (`urn:uuid:…`), for the saves that follow.
+    pub id: String,
+    pub format: PresentFormat,
+    /// Size of the presentation's text in bytes, and the file extension it is saved with (`json`, `jwt`).
+    pub size_bytes: u32,
+    pub extension: String,
+    pub holder: String,
+    pub challenge: Option<String>,
+    pub domain: Option<String>,
+    /// The names of the credentials it carries, in order.
+    pub credential_names: Vec<String>,
+    /// The QR forms, for a JSON-LD presentation; both null for a VP-JWT (it has no QR code).
+    pub qr_json: Option<QrOutcome>,
+    pub qr_vpqr: Option<QrOutcome>,
+}
+
+/// The printable page's language.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum PageLanguage {
+    Fr,
+    En,
+}
+
+/// A file the app wrote.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedFile {
+    pub path: String,
+    pub size_bytes: u32,
+}
+
+/// How something was shared: `file`, `qrJson`, `qrVpqr`, `page`, `exchange`.
+#[derive(Debug, Clone, Copy, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum ShareForm {
+    File,
+    QrJson,
+    QrVpqr,
+    Page,
+    Exchange,
+}
+
+impl From<wallet_core::present::ShareForm> for ShareForm {
+    fn from(f: wallet_core::present::ShareForm) -> Self {
+        use wallet_core::present::ShareForm as Core;
+        match f {
+            Core::File => Self::File,
+            Core::QrJson => Self::QrJson,
+            Core::QrVpqr => Self::QrVpqr,
+            Core::Page => Self::Page,
+            Core::Exchange => Self::Exchange,
+        }
+    }
+}
+
+/// A credential as the share log names it.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SharedCredential {
+    pub id: String,
+    pub name: Option<String>,
+}
+
+/// One entry of the share log: what was shared, when, how, for whom.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ShareRecord {
+    pub id: String,
+    /// RFC 3339 date and time.
+    pub at: String,
+    pub forms: Vec<ShareForm>,
+    pub format: PresentFormat,
+    pub holder: String,
+    pub domain: Option<String>,
+    pub challenge: Option<String>,
+    pub presentation_id: String,
+    pub credentials: Vec<SharedCredential>,
+}
+
+impl From<wallet_core::present::ShareRecord> for ShareRecord {
+    fn from(r: wallet_core::present::ShareRecord) -> Self {
+        Self {
+            id: r.id,
+            at: rfc3339(r.at),
+            forms: r.forms.into_iter().map(Into::into).collect(),
+            format: r.format.into(),
+            holder: r.holder,
+            domain: r.domain,
+            challenge: r.challenge,
+            presentation_id: r.presentation_id,
+            credentials: r
+                .credentials
+                .into_iter()
+                .map(|(id, name)| SharedCredential { id, name })
+                .collect(),
+        }
+    }
+}
+
+/// The verification of one thing found in a file: the presentation first, then each credential it carries.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct VerificationReport {
+    pub index: u32,
+    /// For a presentation's credentials: the index of the presentation's report.
+    pub parent: Option<u32>,
+    /// `presentation`, `credential`, `endorsement`, `clr`, `assertion`.
+    pub kind: String,
+    /// `vp-json-ld`, `vp-jwt`, `json-ld`, `vc-jwt`, `ob2-signed`…, `unknown`.
+    pub format: String,
+    /// `valid`, `invalid`, `indeterminate`, `error`.
+    pub verdict: String,
+    /// Valid with every check that applies run (else "valid, not fully checked").
+    pub fully_verified: bool,
+    pub name: Option<String>,
+    pub issuer: Option<String>,
+    pub issuer_name: Option<String>,
+    pub issuer_identity: Option<IssuerIdentity>,
+    pub subject: Option<String>,
+    pub valid_from: Option<String>,
+    pub valid_until: Option<String>,
+    pub checks: Vec<Check>,
+    /// The check that decided the verdict, or what could not be checked, in one line.
+    pub reason: Option<String>,
+}
+
+impl From<wallet_core::verify::Report> for VerificationReport {
+    fn from(r: wallet_core::verify::Report) -> Self {
+        let reason = r.deciding_check().map(|c| c.summary()).or_else(|| {
+            let warnings: Vec<String> = r.warnings().map(|c| c.summary()).collect();
+            (!warnings.is_empty()).then(|| warnings.join("; "))
+        });
+        let fully_verified = r.fully_verified();
+        let info = r.credential.unwrap_or_default();
+        Self {
+            index: count(r.index),
+            parent: r.parent.map(count),
+            kind: r.kind.to_owned(),
+            format: r.format.to_owned(),
+            verdict: r.verdict.as_str().to_owned(),
+            fully_verified,
+            name: info.name,
+            issuer: info.issuer,
+            issuer_name: info.issuer_name,
+            issuer_identity: r.issuer_identity.map(Into::into),
+            subject: info.subject,
+            valid_from: info.valid_from,
+            valid_until: info.valid_until,
+            checks: r.checks.into_iter().map(check).collect(),
+            reason,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use wallet_core::qr::{QrError, QrForm as CoreForm};
+
+    #[test]
+    fn a_qr_code_too_large_says_its_size_and_the_most_a_code_holds() {
+        let outcome = QrOutcome::from(&Err(QrError::TooLarge {
+            form: CoreForm::Json,
+            size: 8539,
+            max: 2953,
+        }));
+        let json = serde_json::to_value(outcome).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"kind": "tooLarge", "size": 8539, "max": 2953, "unit": "bytes"})
+        );
+        let outcome = QrOutcome::from(&Err(QrError::NotCompressible("unknown term".into())));
+        let json = serde_json::to_value(outcome).unwrap();
+        assert_eq!(json["kind"], "unavailable");
+        assert_eq!(json["error"]["kind"], "qr.not_compressible");
+    }
+
+    #[test]
+    fn a_report_says_why_it_is_not_valid() {
+        let r = VerificationReport::from(wallet_core::verify::Report::unreadable(None, "not JSON".into()));
+        assert_eq!((r.verdict.as_str(), r.fully_verified), ("error", false));
+        assert_eq!(r.reason.as_deref(), Some("format: not JSON"));
+        assert_eq!(r.checks[0].outcome, "failed");
     }
 }

@@ -6,6 +6,7 @@
 pub mod commands;
 pub mod dto;
 pub mod error;
+pub mod files;
 pub mod state;
 
 use tauri::Manager;
@@ -39,6 +40,13 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         commands::credential_detail,
         commands::credential_image,
         commands::remove_credential,
+        commands::preview_presentation,
+        commands::create_presentation,
+        commands::save_presentation,
+        commands::save_presentation_qr,
+        commands::save_presentation_page,
+        commands::share_history,
+        commands::open_presentation,
     ])
 }
 

@@ -1,10 +1,14 @@
-//! State the app shares between commands: where the wallet lives, and the wallet once opened.
+//! State the app shares between commands: where the wallet lives, the wallet once opened, and the presentations
+//! signed in this session (kept until the wallet locks, so that every save writes the very bytes that were signed).
 
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use wallet_core::{Wallet, WalletError};
+use wallet_core::present::Presentation;
+use wallet_core::qr::{Qr, QrForm};
+use wallet_core::Wallet;
 
 use crate::error::CommandError;
 
@@ -17,6 +21,32 @@ pub struct AppState {
     wallet: Arc<Mutex<Option<Wallet>>>,
     /// The cancel switches of the imports started and not finished (a second one waits for the wallet).
     import_cancel: Arc<Mutex<Vec<Arc<AtomicBool>>>>,
+    /// The last presentations signed, newest last ([`KEPT_PRESENTATIONS`] at most); emptied when the wallet locks.
+    presentations: Arc<Mutex<VecDeque<Signed>>>,
+}
+
+/// How many signed presentations are kept for saving: the one on screen and a few before it.
+pub const KEPT_PRESENTATIONS: usize = 8;
+
+/// A presentation signed in this session, with its QR codes in each form as they were drawn (or why not).
+#[derive(Debug, Clone)]
+pub struct Signed {
+    pub presentation: Arc<Presentation>,
+    /// Empty for a VP-JWT, which has no QR code.
+    pub qr: Vec<(QrForm, Result<Arc<Qr>, CommandError>)>,
+}
+
+impl Signed {
+    /// The QR code of `form`, or why there is none.
+    pub fn qr(&self, form: QrForm) -> Result<Arc<Qr>, CommandError> {
+        match self.qr.iter().find(|(f, _)| *f == form) {
+            Some((_, drawn)) => drawn.clone(),
+            None => Err(CommandError::new(
+                "share.no_qr",
+                "a VP-JWT presentation has no QR code: share it as a file",
+            )),
+        }
+    }
 }
 
 impl AppState {
@@ -30,6 +60,42 @@ impl AppState {
             data_dir,
             wallet: Arc::new(Mutex::new(None)),
             import_cancel: Arc::new(Mutex::new(Vec::new())),
+            presentations: Arc::new(Mutex::new(VecDeque::new())),
+        }
+    }
+
+    /// Keeps a signed presentation for the saves that follow (the oldest kept one goes when there are too many).
+    pub fn keep_presentation(&self, signed: Signed) {
+        if let Ok(mut kept) = self.presentations.lock() {
+            kept.retain(|s| s.presentation.id != signed.presentation.id);
+            kept.push_back(signed);
+            while kept.len() > KEPT_PRESENTATIONS {
+                kept.pop_front();
+            }
+        }
+    }
+
+    /// A presentation signed in this session, by its id.
+    pub fn presentation(&self, id: &str) -> Result<Signed, CommandError> {
+        let kept = self
+            .presentations
+            .lock()
+            .map_err(|_| CommandError::new("app.internal", "presentations lock poisoned"))?;
+        kept.iter()
+            .find(|s| s.presentation.id == id)
+            .cloned()
+            .ok_or_else(|| {
+                CommandError::new(
+                    "share.not_found",
+                    format!("no presentation {id} was signed since the wallet was unlocked"),
+                )
+            })
+    }
+
+    /// Forgets every signed presentation (the wallet is locking).
+    pub fn forget_presentations(&self) {
+        if let Ok(mut kept) = self.presentations.lock() {
+            kept.clear();
         }
     }
 
@@ -54,9 +120,9 @@ impl AppState {
     }
 
     /// Runs `f` on the wallet (opening it first if needed) on a blocking thread, off the UI's event loop.
-    pub async fn with_wallet<T: Send + 'static>(
+    pub async fn with_wallet<T: Send + 'static, E: Into<CommandError>>(
         &self,
-        f: impl FnOnce(&mut Wallet) -> Result<T, WalletError> + Send + 'static,
+        f: impl FnOnce(&mut Wallet) -> Result<T, E> + Send + 'static,
     ) -> Result<T, CommandError> {
         let dir = self
             .data_dir
@@ -71,11 +137,71 @@ impl AppState {
                 *guard = Some(Wallet::open_or_create(&dir)?);
             }
             match guard.as_mut() {
-                Some(wallet) => f(wallet).map_err(CommandError::from),
+                Some(wallet) => f(wallet).map_err(Into::into),
                 None => Err(CommandError::new("app.internal", "wallet not open")),
             }
         })
         .await
         .map_err(|e| CommandError::new("app.internal", e.to_string()))?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn signed(id: &str, format: wallet_core::present::PresentFormat) -> Signed {
+        Signed {
+            presentation: Arc::new(Presentation {
+                format,
+                text: "{}".into(),
+                holder: "did:key:z6MkHolder".into(),
+                id: id.into(),
+                credential_ids: vec!["c1".into()],
+                challenge: None,
+                domain: None,
+                created_at: time::OffsetDateTime::UNIX_EPOCH,
+                reports: Vec::new(),
+            }),
+            qr: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_last_presentations_are_kept_until_the_wallet_locks() {
+        let state = AppState::from_environment();
+        for i in 0..=KEPT_PRESENTATIONS {
+            state.keep_presentation(signed(
+                &format!("urn:uuid:{i}"),
+                wallet_core::present::PresentFormat::DataIntegrity,
+            ));
+        }
+        // The oldest went when one too many was kept; the others answer by id.
+        assert_eq!(
+            state.presentation("urn:uuid:0").unwrap_err().kind,
+            "share.not_found"
+        );
+        assert_eq!(
+            state.presentation("urn:uuid:1").unwrap().presentation.id,
+            "urn:uuid:1"
+        );
+        let last = format!("urn:uuid:{KEPT_PRESENTATIONS}");
+        assert!(state.presentation(&last).is_ok());
+        state.forget_presentations();
+        assert_eq!(state.presentation(&last).unwrap_err().kind, "share.not_found");
+    }
+
+    #[test]
+    fn a_vp_jwt_has_no_qr_code_and_says_so() {
+        let s = signed("urn:uuid:j", wallet_core::present::PresentFormat::Jwt);
+        assert_eq!(s.qr(QrForm::Json).unwrap_err().kind, "share.no_qr");
+        let too_large = CommandError::new("qr.too_large", "too large");
+        let s = Signed {
+            qr: vec![(QrForm::Json, Err(too_large))],
+            ..signed("urn:uuid:d", wallet_core::present::PresentFormat::DataIntegrity)
+        };
+        assert_eq!(s.qr(QrForm::Json).unwrap_err().kind, "qr.too_large");
+        assert_eq!(s.qr(QrForm::Vpqr).unwrap_err().kind, "share.no_qr");
     }
 }

@@ -142,6 +142,9 @@ pub struct Disclosure {
     pub fully_verified: bool,
     /// Why it is not valid (or not fully checked), in one line.
     pub reason: Option<String>,
+    /// Why it cannot go in a presentation at all (an Open Badges 2.0 assertion), when it cannot: the same reason
+    /// as its entry in [`Preview::not_presentable`], on the item itself so an interface can mark the right one.
+    pub not_presentable: Option<String>,
 }
 
 /// What a presentation would disclose, before anything is signed or written.
@@ -354,6 +357,7 @@ pub(crate) fn disclosure(
         verdict,
         fully_verified: report.is_some_and(Report::fully_verified),
         reason,
+        not_presentable: None,
     }
 }
 

@@ -496,7 +496,7 @@ impl Wallet {
         let mut not_presentable = Vec::new();
         let mut legacy_possible = true;
         for (c, embedded, report) in &selection {
-            let d = crate::present::disclosure(
+            let mut d = crate::present::disclosure(
                 c,
                 report.as_ref(),
                 embedded.as_ref().ok(),
@@ -505,6 +505,7 @@ impl Wallet {
             let label = d.name.clone().unwrap_or_else(|| c.id.clone());
             match embedded {
                 Err(why) => {
+                    d.not_presentable = Some(why.clone());
                     not_presentable.push((label.clone(), why.clone()));
                     legacy_possible = false;
                 }

@@ -3,15 +3,28 @@
 
 import type {
   CommandError,
+  CreatedPresentation,
   CredentialDetail,
+  Disclosure,
   ImportEvent,
   ImportItem,
   Outcome,
   Platform,
   PortfolioEntry,
+  PresentRequest,
   Profile,
+  QrOutcome,
+  ShareRecord,
+  VerificationReport,
   WalletInfo,
 } from '../lib/ipc';
+
+/** How a credential verifies when a presentation is previewed (default: as the portfolio says). */
+export interface Today {
+  verdict: string;
+  fullyVerified: boolean;
+  reason: string | null;
+}
 
 export interface FakeOptions {
   state?: WalletInfo['state'];
@@ -60,6 +73,49 @@ export function fakePlatform(opts: FakeOptions = {}) {
       imageSource: null, issuerIdentity: { kind: 'domain', domain: 'csfoy.ca', confirmed: true },
     });
     return ok({ files: 3, imported: 2, duplicates: 0, superseded: 0, invalid: 1, indeterminate: 0, errors: 0, cancelled: false });
+  };
+  // Presentations: how each credential verifies today, which cannot be presented, whether QR codes fit.
+  const today: Record<string, Today> = {};
+  const notPresentable: Record<string, string> = {};
+  const qr = { fits: true };
+  const made = new Map<string, PresentRequest>();
+  const shares: ShareRecord[] = [];
+  const saved: { what: string; id: string; path: string; extra?: string }[] = [];
+  const existing = new Set<string>();
+  const disclosure = (id: string, holder: string): Disclosure => {
+    const c = credentials.find((x) => x.id === id)!;
+    const t = today[id] ?? { verdict: c.verdict ?? 'valid', fullyVerified: !c.partlyChecked, reason: null };
+    return {
+      id, name: c.name, issuer: c.issuer, issuerName: c.issuerName, issuerIdentity: c.issuerIdentity,
+      subject: id === 'c1' ? holder : 'did:key:z6MkSomeoneElse', subjectIsHolder: id === 'c1',
+      hasPicture: c.hasImage, pictureSource: c.imageSource, format: notPresentable[id] ? 'ob2-signed' : 'json-ld',
+      vcVersion: notPresentable[id] ? null : 2, verdict: notPresentable[id] ? 'error' : t.verdict,
+      fullyVerified: notPresentable[id] ? false : t.fullyVerified, reason: notPresentable[id] ? null : t.reason,
+      notPresentable: notPresentable[id] ?? null,
+    };
+  };
+  const holderOf = (profileId: string | null | undefined) =>
+    (profiles.find((p) => p.id === profileId) ?? profiles.find((p) => p.isDefault) ?? profiles[0])!;
+  const qrOutcome = (form: 'json' | 'vpqr'): QrOutcome =>
+    qr.fits
+      ? { kind: 'ready', svg: `<svg xmlns="http://www.w3.org/2000/svg" data-form="${form}"/>`, version: form === 'json' ? 27 : 21, chars: form === 'json' ? 2210 : 1730 }
+      : { kind: 'tooLarge', size: form === 'json' ? 8539 : 9120, max: form === 'json' ? 2953 : 4296, unit: form === 'json' ? 'bytes' : 'characters' };
+  const logShare = (id: string, form: ShareRecord['forms'][number]) => {
+    const req = made.get(id)!;
+    shares.unshift({
+      id: `s${shares.length + 1}`, at: '2026-11-27T09:00:00Z', forms: [form], format: req.format,
+      holder: holderOf(req.profileId).didKey, domain: req.domain ?? null, challenge: req.challenge ?? null,
+      presentationId: id, credentials: req.credentialIds.map((c) => ({ id: c, name: credentials.find((x) => x.id === c)?.name ?? null })),
+    });
+  };
+  const save = (what: string, id: string, path: string, form: ShareRecord['forms'][number], extra?: string) => {
+    if (!made.has(id)) return fail<{ path: string; sizeBytes: number }>('share.not_found');
+    if (!path.startsWith('/')) return fail<{ path: string; sizeBytes: number }>('file.not_absolute');
+    if (existing.has(path)) return fail<{ path: string; sizeBytes: number }>('file.exists');
+    existing.add(path);
+    saved.push({ what, id, path, extra });
+    logShare(id, form);
+    return ok({ path, sizeBytes: 2210 });
   };
   const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 
@@ -166,6 +222,10 @@ export function fakePlatform(opts: FakeOptions = {}) {
       }),
     exportPlain: async (folder) => ok({ folder, credentialFiles: 0 }),
     chooseSaveFile: async (name) => `/tmp/${name}`,
+    chooseSavePath: async (name, _kind, extensions) => {
+      calls.push(`chooseSavePath:${name}:${extensions.join(',')}`);
+      return `/tmp/${name}`;
+    },
     chooseFile: async () => '/tmp/backup.carnet-backup',
     chooseFolder: async () => '/tmp/export',
     copyText: async () => true,
@@ -203,8 +263,66 @@ export function fakePlatform(opts: FakeOptions = {}) {
         return ok(null);
       }),
     credentialImage: async () => null,
+    previewPresentation: async (req) =>
+      unlocked(() => {
+        calls.push(`previewPresentation:${req.credentialIds.join(',')}`);
+        if (req.credentialIds.length === 0) return fail('present.nothing_selected');
+        const holder = holderOf(req.profileId);
+        const items = req.credentialIds.map((id) => disclosure(id, holder.didKey));
+        return ok({
+          profileId: holder.id,
+          holder: holder.didKey,
+          items,
+          unverified: items.filter((d) => !d.notPresentable && d.verdict !== 'valid').map((d) => d.name ?? d.id),
+          notPresentable: items.filter((d) => d.notPresentable).map((d) => ({ name: d.name ?? d.id, reason: d.notPresentable! })),
+          legacyPossible: false,
+        });
+      }),
+    createPresentation: async (req, include) =>
+      unlocked(() => {
+        calls.push(`createPresentation:${req.format}:${include}`);
+        const holder = holderOf(req.profileId);
+        const items = req.credentialIds.map((id) => disclosure(id, holder.didKey));
+        if (items.some((d) => d.notPresentable)) return fail<CreatedPresentation>('present.not_presentable');
+        if (!include && items.some((d) => d.verdict !== 'valid')) return fail<CreatedPresentation>('present.needs_confirmation');
+        const id = `urn:uuid:00000000-0000-4000-a000-00000000000${made.size + 1}`;
+        made.set(id, req);
+        return ok({
+          id, format: req.format, sizeBytes: 2210, extension: req.format === 'jwt' ? 'jwt' : 'json', holder: holder.didKey,
+          challenge: req.challenge ?? null, domain: req.domain ?? null, credentialNames: items.map((d) => d.name ?? d.id),
+          qrJson: req.format === 'jwt' ? null : qrOutcome('json'), qrVpqr: req.format === 'jwt' ? null : qrOutcome('vpqr'),
+        });
+      }),
+    savePresentation: async (id, path) => save('file', id, path, 'file'),
+    savePresentationQr: async (id, form, path) => {
+      if (!/\.(png|svg)$/i.test(path)) return fail('file.qr_extension');
+      if (!qr.fits) return fail('qr.too_large');
+      return save('qr', id, path, form === 'json' ? 'qrJson' : 'qrVpqr', form);
+    },
+    savePresentationPage: async (id, path, name, language) => save('page', id, path, 'page', `${name}|${language}`),
+    shareHistory: async () => unlocked(() => ok(shares.map((r) => ({ ...r })))),
+    openPresentation: async (path, challenge, domain) =>
+      unlocked(() => {
+        calls.push(`openPresentation:${path}:${challenge}:${domain}`);
+        const holderCheck = { id: 'holder', outcome: 'passed', reason: 'signed by its holder did:key:z6MkHolder', warning: false };
+        const proof = { id: 'proof', outcome: 'passed', reason: 'eddsa-rdfc-2022 signature verifies', warning: false };
+        const reports: VerificationReport[] = [
+          { index: 0, parent: null, kind: 'presentation', format: 'vp-json-ld', verdict: 'valid', fullyVerified: true, name: null,
+            issuer: null, issuerName: null, issuerIdentity: null, subject: null, validFrom: null, validUntil: null,
+            checks: [proof, holderCheck], reason: null },
+          { index: 1, parent: 0, kind: 'credential', format: 'json-ld', verdict: 'valid', fullyVerified: true, name: 'Soins infirmiers I',
+            issuer: 'did:web:csfoy.ca', issuerName: 'Cégep de Sainte-Foy', issuerIdentity: { kind: 'domain', domain: 'csfoy.ca', confirmed: true },
+            subject: 'did:key:z6MkHolder', validFrom: '2024-05-01T00:00:00Z', validUntil: null, checks: [proof], reason: null },
+          { index: 2, parent: 0, kind: 'credential', format: 'json-ld', verdict: 'invalid', fullyVerified: false, name: 'Premiers soins',
+            issuer: 'did:key:z6MkCollege', issuerName: 'Centre de formation', issuerIdentity: { kind: 'keyOnly', method: 'did:key' },
+            subject: 'did:key:z6MkHolder', validFrom: '2023-01-01T00:00:00Z', validUntil: '2024-06-30T00:00:00Z',
+            checks: [proof, { id: 'dates', outcome: 'failed', reason: 'expired: validUntil was 2024-06-30T00:00:00Z', warning: false }],
+            reason: 'dates: expired: validUntil was 2024-06-30T00:00:00Z' },
+        ];
+        return ok(reports);
+      }),
     onDrop: async () => () => {},
     chooseImportFiles: async () => ['/tmp/badge.png'],
   };
-  return { platform, calls, profiles, credentials };
+  return { platform, calls, profiles, credentials, today, notPresentable, qr, saved, shares, existing };
 }

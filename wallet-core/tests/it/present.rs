@@ -179,3 +179,31 @@ fn the_share_log_is_kept_and_carried_by_backups() {
     assert_eq!(again.shares_added, 0);
     assert_eq!(other.share_history().unwrap().len(), 1);
 }
+
+#[test]
+fn an_open_badges_2_assertion_is_not_presentable_and_its_own_item_says_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = new_wallet(&tmp.path().join("w"));
+    w.create_profile("Moi").unwrap();
+    // Offline, the OB 2.0 issuer's key cannot be fetched: kept in quarantine, still selectable.
+    let ids = import(
+        &w,
+        &["ob3-vc2-di-achievementcredential.json", "ob2-signed-baked.png"],
+        true,
+    );
+    assert_eq!(ids.len(), 2);
+    let preview =
+        block(w.preview_presentation(&request(&ids, PresentFormat::DataIntegrity), &Net::offline())).unwrap();
+    assert_eq!(preview.not_presentable.len(), 1);
+    let (ob2, vc): (Vec<_>, Vec<_>) = preview.items.iter().partition(|d| d.format.starts_with("ob2"));
+    assert_eq!((ob2.len(), vc.len()), (1, 1));
+    assert_eq!(
+        ob2[0].not_presentable.as_deref(),
+        Some(preview.not_presentable[0].1.as_str())
+    );
+    assert!(ob2[0]
+        .not_presentable
+        .as_deref()
+        .is_some_and(|r| r.contains("Open Badges 2.0")));
+    assert_eq!(vc[0].not_presentable, None);
+}

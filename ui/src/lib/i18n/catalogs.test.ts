@@ -55,9 +55,17 @@ describe('message catalogues', () => {
     const same = [...enLeaves].filter(
       ([key, value]) => typeof value === 'string' && frLeaves.get(key) === value,
     );
-    // Words that are the same in both languages (Portfolio, Version, Carnet) are few.
+    // Words that are the same in both languages (Portfolio, Version, Carnet, Format) are few.
     expect(same.map(([k]) => k).sort()).toEqual(
-      ['app.name', 'nav.portfolio', 'portfolio.title', 'settings.version'].sort(),
+      [
+        'app.name',
+        'nav.portfolio',
+        'portfolio.title',
+        'settings.version',
+        'share.formatLegend',
+        'share.historyColumns.at',
+        'share.historyColumns.format',
+      ].sort(),
     );
   });
 
@@ -74,7 +82,7 @@ describe('message catalogues', () => {
     const codes = new Set<string>();
     for (const file of sources) {
       const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(/"((?:data_dir|wallet|app|store|vault|profile|credential|backup|import|verify|net)\.[a-z_]+)"/g)) codes.add(m[1]!);
+      for (const m of text.matchAll(/"((?:data_dir|wallet|app|store|vault|profile|credential|backup|import|verify|net|present|qr|share|file)\.[a-z_]+)"/g)) codes.add(m[1]!);
     }
     expect(codes.size).toBeGreaterThan(5);
     for (const code of codes) {

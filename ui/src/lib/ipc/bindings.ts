@@ -52,6 +52,26 @@ export const commands = {
 	credentialImage: (id: string) => typedError<string | null, CommandError>(__TAURI_INVOKE("credential_image", { id })),
 	/**  Removes a credential for good (the window asks first). */
 	removeCredential: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("remove_credential", { id })),
+	/**  What presenting `request` would disclose — each credential re-checked now — before anything is signed. */
+	previewPresentation: (request: PresentRequest_Deserialize) => typedError<PresentationPreview_Serialize, CommandError>(__TAURI_INVOKE("preview_presentation", { request })),
+	/**
+	 *  Signs a presentation of `request` (a credential that does not verify today goes in only when
+	 *  `include_unverified`), draws its QR codes, and keeps it for the saves that follow.
+	 */
+	createPresentation: (request: PresentRequest_Deserialize, includeUnverified: boolean) => typedError<CreatedPresentation_Serialize, CommandError>(__TAURI_INVOKE("create_presentation", { request, includeUnverified })),
+	/**  Saves a presentation signed in this session as a new `.json` / `.jwt` file (exactly the signed text). */
+	savePresentation: (id: string, path: string) => typedError<SavedFile, CommandError>(__TAURI_INVOKE("save_presentation", { id, path })),
+	/**  Saves a presentation's QR code in `form` as a new PNG or SVG file (by the path's extension). */
+	savePresentationQr: (id: string, form: QrForm, path: string) => typedError<SavedFile, CommandError>(__TAURI_INVOKE("save_presentation_qr", { id, form, path })),
+	/**  Saves the printable page (one self-contained HTML file) of a presentation signed in this session. */
+	savePresentationPage: (id: string, path: string, learnerName: string, language: PageLanguage) => typedError<SavedFile, CommandError>(__TAURI_INVOKE("save_presentation_page", { id, path, learnerName, language })),
+	/**  What was shared, most recent first. */
+	shareHistory: () => typedError<ShareRecord_Serialize[], CommandError>(__TAURI_INVOKE("share_history")),
+	/**
+	 *  Journey J6: verifies a presentation (or credential) file someone gave the learner — the presentation first, then
+	 *  each credential it carries — with the verifier's challenge and domain when given. Nothing is imported.
+	 */
+	openPresentation: (path: string, challenge: string | null, domain: string | null) => typedError<VerificationReport_Serialize[], CommandError>(__TAURI_INVOKE("open_presentation", { path, challenge, domain })),
 };
 
 /* Types */
@@ -112,6 +132,45 @@ export type CommandError = {
 	message: string,
 };
 
+/**  A presentation just signed. The app keeps its text; the window only ever names it by `id`. */
+export type CreatedPresentation = CreatedPresentation_Serialize | CreatedPresentation_Deserialize;
+
+/**  A presentation just signed. The app keeps its text; the window only ever names it by `id`. */
+export type CreatedPresentation_Deserialize = {
+	/**  The presentation's own id (`urn:uuid:…`), for the saves that follow. */
+	id: string,
+	format: PresentFormat,
+	/**  Size of the presentation's text in bytes, and the file extension it is saved with (`json`, `jwt`). */
+	sizeBytes: number,
+	extension: string,
+	holder: string,
+	challenge?: string | null,
+	domain?: string | null,
+	/**  The names of the credentials it carries, in order. */
+	credentialNames: string[],
+	/**  The QR forms, for a JSON-LD presentation; both null for a VP-JWT (it has no QR code). */
+	qrJson?: QrOutcome | null,
+	qrVpqr?: QrOutcome | null,
+};
+
+/**  A presentation just signed. The app keeps its text; the window only ever names it by `id`. */
+export type CreatedPresentation_Serialize = {
+	/**  The presentation's own id (`urn:uuid:…`), for the saves that follow. */
+	id: string,
+	format: PresentFormat,
+	/**  Size of the presentation's text in bytes, and the file extension it is saved with (`json`, `jwt`). */
+	sizeBytes: number,
+	extension: string,
+	holder: string,
+	challenge: string | null,
+	domain: string | null,
+	/**  The names of the credentials it carries, in order. */
+	credentialNames: string[],
+	/**  The QR forms, for a JSON-LD presentation; both null for a VP-JWT (it has no QR code). */
+	qrJson: QrOutcome | null,
+	qrVpqr: QrOutcome | null,
+};
+
 /**  One credential in full, for its details view. */
 export type CredentialDetail = CredentialDetail_Serialize | CredentialDetail_Deserialize;
 
@@ -127,6 +186,65 @@ export type CredentialDetail_Serialize = {
 	entry: PortfolioEntry_Serialize,
 	checks: Check_Serialize[],
 	verifiedAt: string | null,
+};
+
+/**  One credential as it will be disclosed, and how it verifies today. */
+export type Disclosure = Disclosure_Serialize | Disclosure_Deserialize;
+
+/**  One credential as it will be disclosed, and how it verifies today. */
+export type Disclosure_Deserialize = {
+	id: string,
+	name?: string | null,
+	issuer?: string | null,
+	issuerName?: string | null,
+	issuerIdentity?: IssuerIdentity | null,
+	/**  The subject the credential names (disclosed to the verifier). */
+	subject?: string | null,
+	/**  Whether that subject is this profile; null when the credential names no subject id. */
+	subjectIsHolder?: boolean | null,
+	/**  Whether the credential carries or names a picture (disclosed with it). */
+	hasPicture: boolean,
+	/**  Where the wallet's copy of its picture comes from (`credential`, `issuer`, `file`), when it has one. */
+	pictureSource?: string | null,
+	/**  `json-ld`, `vc-jwt`, `ob2-signed`… */
+	format: string,
+	/**  The VC data model version (1 or 2) of a JSON-LD credential. */
+	vcVersion?: number | null,
+	/**  Re-checked now: `valid`, `invalid`, `indeterminate`, `error`. */
+	verdict: string,
+	fullyVerified: boolean,
+	/**  Why it is not valid (or not fully checked), in one line. */
+	reason?: string | null,
+	/**  Why it cannot go in a presentation at all (an Open Badges 2.0 assertion). */
+	notPresentable?: string | null,
+};
+
+/**  One credential as it will be disclosed, and how it verifies today. */
+export type Disclosure_Serialize = {
+	id: string,
+	name: string | null,
+	issuer: string | null,
+	issuerName: string | null,
+	issuerIdentity: IssuerIdentity | null,
+	/**  The subject the credential names (disclosed to the verifier). */
+	subject: string | null,
+	/**  Whether that subject is this profile; null when the credential names no subject id. */
+	subjectIsHolder: boolean | null,
+	/**  Whether the credential carries or names a picture (disclosed with it). */
+	hasPicture: boolean,
+	/**  Where the wallet's copy of its picture comes from (`credential`, `issuer`, `file`), when it has one. */
+	pictureSource: string | null,
+	/**  `json-ld`, `vc-jwt`, `ob2-signed`… */
+	format: string,
+	/**  The VC data model version (1 or 2) of a JSON-LD credential. */
+	vcVersion: number | null,
+	/**  Re-checked now: `valid`, `invalid`, `indeterminate`, `error`. */
+	verdict: string,
+	fullyVerified: boolean,
+	/**  Why it is not valid (or not fully checked), in one line. */
+	reason: string | null,
+	/**  Why it cannot go in a presentation at all (an Open Badges 2.0 assertion). */
+	notPresentable: string | null,
 };
 
 /**  What a plain export wrote. */
@@ -209,8 +327,17 @@ export type ImportSummary = {
  */
 export type IssuerIdentity = { kind: "domain"; domain: string; confirmed: boolean } | { kind: "keyOnly"; method: string } | { kind: "unverified"; id: string };
 
+/**  A credential that cannot go in a presentation, and why. */
+export type NotPresentable = {
+	name: string,
+	reason: string,
+};
+
 /**  Whether opening the wallet created it or found it. */
 export type OpenOutcome = "created" | "opened";
+
+/**  The printable page's language. */
+export type PageLanguage = "fr" | "en";
 
 /**  One credential as the portfolio grid shows it. */
 export type PortfolioEntry = PortfolioEntry_Serialize | PortfolioEntry_Deserialize;
@@ -303,6 +430,68 @@ export type PortfolioQuery_Serialize = {
 	limit: number,
 };
 
+/**
+ *  How a presentation is secured: VC 2.0 with a Data Integrity proof (`eddsa-rdfc-2022`), a VP-JWT, or a VC 1.1
+ *  presentation (`Ed25519Signature2020`, only when every credential is VC 1.1).
+ */
+export type PresentFormat = "dataIntegrity" | "jwt" | "legacy2020";
+
+/**  What the learner asks to present. */
+export type PresentRequest = PresentRequest_Serialize | PresentRequest_Deserialize;
+
+/**  What the learner asks to present. */
+export type PresentRequest_Deserialize = {
+	/**  Stored credential ids, in the order they go in. */
+	credentialIds: string[],
+	/**  The holder; the default profile when null. */
+	profileId?: string | null,
+	/**  The verifier's challenge (nonce) and domain, when it gave them. */
+	challenge?: string | null,
+	domain?: string | null,
+	format: PresentFormat,
+};
+
+/**  What the learner asks to present. */
+export type PresentRequest_Serialize = {
+	/**  Stored credential ids, in the order they go in. */
+	credentialIds: string[],
+	/**  The holder; the default profile when null. */
+	profileId: string | null,
+	/**  The verifier's challenge (nonce) and domain, when it gave them. */
+	challenge: string | null,
+	domain: string | null,
+	format: PresentFormat,
+};
+
+/**  What a presentation would disclose, before anything is signed or written. */
+export type PresentationPreview = PresentationPreview_Serialize | PresentationPreview_Deserialize;
+
+/**  What a presentation would disclose, before anything is signed or written. */
+export type PresentationPreview_Deserialize = {
+	profileId: string,
+	/**  The holder DID the presentation will name. */
+	holder: string,
+	items: Disclosure_Deserialize[],
+	/**  Names of the credentials that do not verify today: including them needs the learner's confirmation. */
+	unverified: string[],
+	notPresentable: NotPresentable[],
+	/**  Whether a VC 1.1 presentation can carry this selection. */
+	legacyPossible: boolean,
+};
+
+/**  What a presentation would disclose, before anything is signed or written. */
+export type PresentationPreview_Serialize = {
+	profileId: string,
+	/**  The holder DID the presentation will name. */
+	holder: string,
+	items: Disclosure_Serialize[],
+	/**  Names of the credentials that do not verify today: including them needs the learner's confirmation. */
+	unverified: string[],
+	notPresentable: NotPresentable[],
+	/**  Whether a VC 1.1 presentation can carry this selection. */
+	legacyPossible: boolean,
+};
+
 /**  A profile with its DIDs. */
 export type Profile = {
 	id: string,
@@ -316,6 +505,21 @@ export type Profile = {
 
 /**  What protects the wallet's key. */
 export type Protection = "keyring" | "passphrase";
+
+/**  What a QR code holds: the presentation's compact JSON, or its compressed VPQR form. */
+export type QrForm = "json" | "vpqr";
+
+/**  One QR form of a presentation: drawn (and read back), too large for any QR code, or not possible. */
+export type QrOutcome = 
+/**
+ *  The code as a self-contained SVG (black on white, quiet zone included); its QR version (1–40) and how many
+ *  characters it holds.
+ */
+{ kind: "ready"; svg: string; version: number; chars: number } | 
+/**  The text is `size` `unit`s (`bytes` or `characters`), more than the largest QR code holds (`max`). */
+{ kind: "tooLarge"; size: number; max: number; unit: string } | 
+/**  This form cannot be made for this presentation (e.g. VPQR does not know one of its terms). */
+{ kind: "unavailable"; error: CommandError };
 
 /**  What a restore merged, and what checking the added credentials again from their bytes found. */
 export type RestoreReport = {
@@ -334,6 +538,114 @@ export type RestoreReport = {
 	/**  Already here in quarantine, verified this time. */
 	leftQuarantine: number,
 	online: boolean,
+};
+
+/**  A file the app wrote. */
+export type SavedFile = {
+	path: string,
+	sizeBytes: number,
+};
+
+/**  How something was shared: `file`, `qrJson`, `qrVpqr`, `page`, `exchange`. */
+export type ShareForm = "file" | "qrJson" | "qrVpqr" | "page" | "exchange";
+
+/**  One entry of the share log: what was shared, when, how, for whom. */
+export type ShareRecord = ShareRecord_Serialize | ShareRecord_Deserialize;
+
+/**  One entry of the share log: what was shared, when, how, for whom. */
+export type ShareRecord_Deserialize = {
+	id: string,
+	/**  RFC 3339 date and time. */
+	at: string,
+	forms: ShareForm[],
+	format: PresentFormat,
+	holder: string,
+	domain?: string | null,
+	challenge?: string | null,
+	presentationId: string,
+	credentials: SharedCredential_Deserialize[],
+};
+
+/**  One entry of the share log: what was shared, when, how, for whom. */
+export type ShareRecord_Serialize = {
+	id: string,
+	/**  RFC 3339 date and time. */
+	at: string,
+	forms: ShareForm[],
+	format: PresentFormat,
+	holder: string,
+	domain: string | null,
+	challenge: string | null,
+	presentationId: string,
+	credentials: SharedCredential_Serialize[],
+};
+
+/**  A credential as the share log names it. */
+export type SharedCredential = SharedCredential_Serialize | SharedCredential_Deserialize;
+
+/**  A credential as the share log names it. */
+export type SharedCredential_Deserialize = {
+	id: string,
+	name?: string | null,
+};
+
+/**  A credential as the share log names it. */
+export type SharedCredential_Serialize = {
+	id: string,
+	name: string | null,
+};
+
+/**  The verification of one thing found in a file: the presentation first, then each credential it carries. */
+export type VerificationReport = VerificationReport_Serialize | VerificationReport_Deserialize;
+
+/**  The verification of one thing found in a file: the presentation first, then each credential it carries. */
+export type VerificationReport_Deserialize = {
+	index: number,
+	/**  For a presentation's credentials: the index of the presentation's report. */
+	parent?: number | null,
+	/**  `presentation`, `credential`, `endorsement`, `clr`, `assertion`. */
+	kind: string,
+	/**  `vp-json-ld`, `vp-jwt`, `json-ld`, `vc-jwt`, `ob2-signed`…, `unknown`. */
+	format: string,
+	/**  `valid`, `invalid`, `indeterminate`, `error`. */
+	verdict: string,
+	/**  Valid with every check that applies run (else "valid, not fully checked"). */
+	fullyVerified: boolean,
+	name?: string | null,
+	issuer?: string | null,
+	issuerName?: string | null,
+	issuerIdentity?: IssuerIdentity | null,
+	subject?: string | null,
+	validFrom?: string | null,
+	validUntil?: string | null,
+	checks: Check_Deserialize[],
+	/**  The check that decided the verdict, or what could not be checked, in one line. */
+	reason?: string | null,
+};
+
+/**  The verification of one thing found in a file: the presentation first, then each credential it carries. */
+export type VerificationReport_Serialize = {
+	index: number,
+	/**  For a presentation's credentials: the index of the presentation's report. */
+	parent: number | null,
+	/**  `presentation`, `credential`, `endorsement`, `clr`, `assertion`. */
+	kind: string,
+	/**  `vp-json-ld`, `vp-jwt`, `json-ld`, `vc-jwt`, `ob2-signed`…, `unknown`. */
+	format: string,
+	/**  `valid`, `invalid`, `indeterminate`, `error`. */
+	verdict: string,
+	/**  Valid with every check that applies run (else "valid, not fully checked"). */
+	fullyVerified: boolean,
+	name: string | null,
+	issuer: string | null,
+	issuerName: string | null,
+	issuerIdentity: IssuerIdentity | null,
+	subject: string | null,
+	validFrom: string | null,
+	validUntil: string | null,
+	checks: Check_Serialize[],
+	/**  The check that decided the verdict, or what could not be checked, in one line. */
+	reason: string | null,
 };
 
 /**  The wallet's data folder, as the Settings page shows it. */

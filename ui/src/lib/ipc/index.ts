@@ -8,8 +8,11 @@ import { getCurrentWebview } from '@tauri-apps/api/webview';
 import {
   commands,
   type AppInfo_Serialize,
+  type Check_Serialize,
   type CommandError,
+  type CreatedPresentation_Serialize,
   type CredentialDetail_Serialize,
+  type Disclosure_Serialize,
   type ImportEvent_Deserialize,
   type ImportEvent_Serialize,
   type ImportItem_Serialize,
@@ -19,9 +22,19 @@ import {
   type PortfolioPage_Serialize,
   type PortfolioQuery_Deserialize,
   type ExportReport,
+  type PageLanguage,
+  type PresentationPreview_Serialize,
+  type PresentFormat,
+  type PresentRequest_Deserialize,
   type Profile,
   type Protection,
+  type QrForm,
+  type QrOutcome,
   type RestoreReport,
+  type SavedFile,
+  type ShareForm,
+  type ShareRecord_Serialize,
+  type VerificationReport_Serialize,
   type WalletInfo_Serialize,
   type WalletState,
   type WalletStatus_Serialize,
@@ -36,16 +49,30 @@ export type ImportItem = ImportItem_Serialize;
 export type PortfolioEntry = PortfolioEntry_Serialize;
 export type PortfolioPage = PortfolioPage_Serialize;
 export type CredentialDetail = CredentialDetail_Serialize;
+export type Check = Check_Serialize;
+export type PresentationPreview = PresentationPreview_Serialize;
+export type Disclosure = Disclosure_Serialize;
+export type CreatedPresentation = CreatedPresentation_Serialize;
+export type ShareRecord = ShareRecord_Serialize;
+export type VerificationReport = VerificationReport_Serialize;
 /** What the window asks of the portfolio (the shape the shell reads). */
 export type PortfolioQuery = PortfolioQuery_Deserialize;
+/** What the window asks to present (the shape the shell reads). */
+export type PresentRequest = PresentRequest_Deserialize;
 export type {
   CommandError,
   ExportReport,
   ImportSummary,
   IssuerIdentity,
+  PageLanguage,
+  PresentFormat,
   Profile,
   Protection,
+  QrForm,
+  QrOutcome,
   RestoreReport,
+  SavedFile,
+  ShareForm,
   WalletState,
 };
 
@@ -76,11 +103,24 @@ export interface Platform {
   removeCredential(id: string): Promise<Outcome<null>>;
   /** The badge's picture as a data: URI, or null. */
   credentialImage(id: string): Promise<string | null>;
+  /** What presenting `request` would disclose, each credential re-checked now; nothing is signed. */
+  previewPresentation(request: PresentRequest): Promise<Outcome<PresentationPreview>>;
+  /** Signs a presentation and draws its QR codes; the shell keeps it, the window names it by id. */
+  createPresentation(request: PresentRequest, includeUnverified: boolean): Promise<Outcome<CreatedPresentation>>;
+  /** Each save writes a new file (never over one) and logs the share. */
+  savePresentation(id: string, path: string): Promise<Outcome<SavedFile>>;
+  savePresentationQr(id: string, form: QrForm, path: string): Promise<Outcome<SavedFile>>;
+  savePresentationPage(id: string, path: string, learnerName: string, language: PageLanguage): Promise<Outcome<SavedFile>>;
+  shareHistory(): Promise<Outcome<ShareRecord[]>>;
+  /** Verifies a presentation file someone gave the learner (nothing is imported). */
+  openPresentation(path: string, challenge: string | null, domain: string | null): Promise<Outcome<VerificationReport[]>>;
   /** Files and folders dropped on the window; returns a function that stops listening. */
   onDrop(handler: (paths: string[]) => void): Promise<() => void>;
   chooseImportFiles(): Promise<string[]>;
   /** Native dialogs; `null` when the learner cancels. */
   chooseSaveFile(defaultName: string): Promise<string | null>;
+  /** A save dialog offering `extensions` (without dots) under the filter name `kind`. */
+  chooseSavePath(defaultName: string, kind: string, extensions: string[]): Promise<string | null>;
   chooseFile(): Promise<string | null>;
   chooseFolder(): Promise<string | null>;
   copyText(text: string): Promise<boolean>;
@@ -145,6 +185,13 @@ export const tauriPlatform: Platform = {
     const r = await call(() => commands.credentialImage(id));
     return r.ok ? r.value : null;
   },
+  previewPresentation: (request) => call(() => commands.previewPresentation(request)),
+  createPresentation: (request, include) => call(() => commands.createPresentation(request, include)),
+  savePresentation: (id, path) => call(() => commands.savePresentation(id, path)),
+  savePresentationQr: (id, form, path) => call(() => commands.savePresentationQr(id, form, path)),
+  savePresentationPage: (id, path, name, language) => call(() => commands.savePresentationPage(id, path, name, language)),
+  shareHistory: () => call(() => commands.shareHistory()),
+  openPresentation: (path, challenge, domain) => call(() => commands.openPresentation(path, challenge, domain)),
   async onDrop(handler) {
     try {
       return await getCurrentWebview().onDragDropEvent((event) => {
@@ -160,6 +207,9 @@ export const tauriPlatform: Platform = {
   },
   async chooseSaveFile(defaultName) {
     return await save({ defaultPath: defaultName, filters: [{ name: 'Carnet backup', extensions: ['carnet-backup'] }] });
+  },
+  async chooseSavePath(defaultName, kind, extensions) {
+    return await save({ defaultPath: defaultName, filters: [{ name: kind, extensions }] });
   },
   async chooseFile() {
     return single(await open({ multiple: false, directory: false }));
