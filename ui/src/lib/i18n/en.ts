@@ -17,7 +17,6 @@ export const en = {
     profiles: 'Profiles',
     settings: 'Settings',
   },
-  notYet: 'Not available yet in this version of Carnet.',
   common: {
     cancel: 'Cancel',
     copy: 'Copy',

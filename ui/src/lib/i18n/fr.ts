@@ -19,7 +19,6 @@ export const fr: Messages = {
     profiles: 'Profils',
     settings: 'Réglages',
   },
-  notYet: 'Pas encore offert dans cette version de Carnet.',
   common: {
     cancel: 'Annuler',
     copy: 'Copier',
