@@ -701,7 +701,8 @@ impl Wallet {
             crate::net::Net::new(policy.clone())?
         };
         let cache = credentials::StoreCache::new(store);
-        let options = crate::verify::Options::at(now);
+        // Judged as of their receipt (an issuer dates a credential at the second it signs it).
+        let options = crate::verify::Options::at(self.clock.now());
         let reports = crate::offer::check(&received, &net, &cache, &options, &profile.did_key).await?;
         let fetched = crate::importer::fetch_pictures(&reports, &net, &cache).await;
         let ctx = self.import_context(store)?;
