@@ -55,11 +55,7 @@ fn language(wallet: &Wallet) -> Option<String> {
 }
 
 fn describe(s: &OfferSummary) -> String {
-    let place = if s.local_issuer {
-        ", on this computer"
-    } else {
-        ""
-    };
+    let place = if s.local_issuer { ", on this computer" } else { "" };
     let mut out = match s.protocol {
         Protocol::Openid4vci => {
             let name = s
@@ -115,7 +111,9 @@ fn describe(s: &OfferSummary) -> String {
             .as_deref()
             .map(|d| format!(" — the issuer says: \"{d}\""))
             .unwrap_or_default();
-        out.push_str(&format!("  needs the transaction code the issuer gave you ({length}){hint}\n"));
+        out.push_str(&format!(
+            "  needs the transaction code the issuer gave you ({length}){hint}\n"
+        ));
     }
     out
 }
@@ -146,7 +144,11 @@ fn render(r: &OfferResult) -> String {
             s.unsupported.as_deref().unwrap_or("")
         ));
     }
-    t.push_str(&format!("{} credential(s) received from {}\n", r.items.len(), r.issuer));
+    t.push_str(&format!(
+        "{} credential(s) received from {}\n",
+        r.items.len(),
+        r.issuer
+    ));
     t
 }
 
