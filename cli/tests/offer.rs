@@ -59,7 +59,11 @@ fn ok(out: Output) -> Output {
 fn failed(out: &Output, words: &str) {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(out));
     assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
-    assert!(stderr(out).contains(words), "expected {words:?} in: {}", stderr(out));
+    assert!(
+        stderr(out).contains(words),
+        "expected {words:?} in: {}",
+        stderr(out)
+    );
 }
 
 /// Ids of every stored credential.
@@ -94,9 +98,16 @@ fn receive(data: &Path, link: &str, extra: &[&str], did: &str) -> Vec<String> {
     for id in &ids {
         let show: Value = serde_json::from_slice(&ok(carnet(data, &["show", id, "--json"])).stdout).unwrap();
         assert_eq!(show["entry"]["verdict"], "valid");
-        assert!(show["entry"]["source"].as_str().unwrap().starts_with("offer from http://127.0.0.1:"));
+        assert!(show["entry"]["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("offer from http://127.0.0.1:"));
         let raw = ok(carnet(data, &["show", id, "--raw"])).stdout;
-        assert_eq!(subject_of(&raw), did, "issued to the profile that proved possession");
+        assert_eq!(
+            subject_of(&raw),
+            did,
+            "issued to the profile that proved possession"
+        );
     }
     ids
 }
@@ -111,7 +122,9 @@ fn setup() -> Option<(Issuer, tempfile::TempDir, PathBuf, String)> {
 
 #[test]
 fn each_format_with_and_without_tx_code_by_value_and_by_reference_in_both_dialects() {
-    let Some((issuer, _tmp, data, did)) = setup() else { return };
+    let Some((issuer, _tmp, data, did)) = setup() else {
+        return;
+    };
     let mut count = 0;
     for format in ["jwt_vc_json", "ldp_vc", "jwt_vc_json-ld"] {
         // 1.0, by value, with a transaction code.
@@ -134,35 +147,63 @@ fn each_format_with_and_without_tx_code_by_value_and_by_reference_in_both_dialec
         assert_eq!(ids.len(), 1);
         count += 2;
         let issued = issuer.seen("issued");
-        assert!(issued[issued.len() - 2].contains(&format!("issued {format} to {did} (v1)")), "{issued:?}");
-        assert!(issued[issued.len() - 1].contains(&format!("issued {format} to {did} (draft13)")), "{issued:?}");
+        assert!(
+            issued[issued.len() - 2].contains(&format!("issued {format} to {did} (v1)")),
+            "{issued:?}"
+        );
+        assert!(
+            issued[issued.len() - 1].contains(&format!("issued {format} to {did} (draft13)")),
+            "{issued:?}"
+        );
     }
     assert_eq!(stored(&data).len(), count);
     // The text form: one line per credential, then the count.
     let offer = issuer.offer(false, &["ldp_vc", "jwt_vc_json"]);
-    let out = ok(carnet(&data, &["offer", offer["offer_uri"].as_str().unwrap(), "--yes", "--allow-localhost"]));
+    let out = ok(carnet(
+        &data,
+        &[
+            "offer",
+            offer["offer_uri"].as_str().unwrap(),
+            "--yes",
+            "--allow-localhost",
+        ],
+    ));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("valid  Interop Test Badge  stored") && text.contains("2 credential(s) received"), "{text}");
+    assert!(
+        text.contains("valid  Interop Test Badge  stored") && text.contains("2 credential(s) received"),
+        "{text}"
+    );
     // The consent summary was shown first, on stderr.
     let shown = stderr(&out);
-    assert!(shown.contains("\"OID4VCI Interop Test Issuer\"") && shown.contains(&did), "{shown}");
+    assert!(
+        shown.contains("\"OID4VCI Interop Test Issuer\"") && shown.contains(&did),
+        "{shown}"
+    );
     assert_eq!(stored(&data).len(), count + 2);
 }
 
 #[test]
 fn a_wrong_transaction_code_stores_nothing_and_the_right_one_still_works() {
-    let Some((issuer, _tmp, data, did)) = setup() else { return };
+    let Some((issuer, _tmp, data, did)) = setup() else {
+        return;
+    };
     let offer = issuer.offer(true, &["ldp_vc"]);
     let link = offer["offer_uri"].as_str().unwrap();
     let right = offer["tx_code"].as_str().unwrap();
     let wrong: String = right.chars().map(|c| if c == '9' { '0' } else { '9' }).collect();
-    let out = carnet(&data, &["offer", link, "--yes", "--allow-localhost", "--tx-code", &wrong]);
+    let out = carnet(
+        &data,
+        &["offer", link, "--yes", "--allow-localhost", "--tx-code", &wrong],
+    );
     failed(&out, "the issuer says the transaction code is wrong");
     assert!(!stderr(&out).contains(&wrong) && !stderr(&out).contains(right));
     assert_eq!(issuer.seen("POST /token -> 400 invalid_grant").len(), 1);
     assert!(stored(&data).is_empty());
     // A code of the wrong form is refused before anything is sent.
-    let out = carnet(&data, &["offer", link, "--yes", "--allow-localhost", "--tx-code", "12"]);
+    let out = carnet(
+        &data,
+        &["offer", link, "--yes", "--allow-localhost", "--tx-code", "12"],
+    );
     failed(&out, "the issuer says it has 6 characters");
     assert_eq!(issuer.seen("POST /token").len(), 1);
     receive(&data, link, &["--tx-code", right], &did);
@@ -171,7 +212,9 @@ fn a_wrong_transaction_code_stores_nothing_and_the_right_one_still_works() {
 
 #[test]
 fn a_replayed_offer_is_refused_in_plain_words_and_adds_nothing() {
-    let Some((issuer, _tmp, data, did)) = setup() else { return };
+    let Some((issuer, _tmp, data, did)) = setup() else {
+        return;
+    };
     let offer = issuer.offer(false, &["jwt_vc_json"]);
     let link = offer["offer_uri"].as_str().unwrap();
     receive(&data, link, &[], &did);
@@ -183,7 +226,10 @@ fn a_replayed_offer_is_refused_in_plain_words_and_adds_nothing() {
     let tx = issuer.start["tx_code"].as_str().unwrap();
     assert_eq!(receive(&data, first, &["--tx-code", tx], &did).len(), 3);
     failed(
-        &carnet(&data, &["offer", first, "--yes", "--allow-localhost", "--tx-code", tx]),
+        &carnet(
+            &data,
+            &["offer", first, "--yes", "--allow-localhost", "--tx-code", tx],
+        ),
         "already used or has expired",
     );
     assert_eq!(stored(&data).len(), 4);
@@ -268,16 +314,29 @@ fn a_credential_issued_to_another_did_is_refused_and_nothing_is_stored() {
         return;
     };
     let offer = issuer.offer(false, &["jwt_vc_json"]);
-    let out = carnet(&data, &["offer", offer["offer_uri"].as_str().unwrap(), "--yes", "--allow-localhost"]);
+    let out = carnet(
+        &data,
+        &[
+            "offer",
+            offer["offer_uri"].as_str().unwrap(),
+            "--yes",
+            "--allow-localhost",
+        ],
+    );
     failed(&out, "is not issued to this profile");
     assert!(stderr(&out).contains(&other_did) && stderr(&out).contains(&did));
-    assert_eq!(issuer.seen(&format!("issued jwt_vc_json to {other_did}")).len(), 1);
+    assert_eq!(
+        issuer.seen(&format!("issued jwt_vc_json to {other_did}")).len(),
+        1
+    );
     assert!(stored(&data).is_empty());
 }
 
 #[test]
 fn a_vc_api_exchange_from_the_lcw_deep_link() {
-    let Some((issuer, _tmp, data, did)) = setup() else { return };
+    let Some((issuer, _tmp, data, did)) = setup() else {
+        return;
+    };
     let link = issuer.start["lcw_deep_link"].as_str().unwrap();
     assert!(link.starts_with("dccrequest://request?request="));
     let ids = receive(&data, link, &[], &did);
@@ -291,7 +350,9 @@ fn a_vc_api_exchange_from_the_lcw_deep_link() {
 
 #[test]
 fn without_a_terminal_consent_needs_yes_and_a_needed_code_needs_tx_code() {
-    let Some((issuer, _tmp, data, _did)) = setup() else { return };
+    let Some((issuer, _tmp, data, _did)) = setup() else {
+        return;
+    };
     let offer = issuer.offer(true, &["ldp_vc"]);
     let link = offer["offer_uri"].as_str().unwrap();
     let out = carnet(&data, &["offer", link, "--allow-localhost"]);
@@ -302,7 +363,10 @@ fn without_a_terminal_consent_needs_yes_and_a_needed_code_needs_tx_code() {
     failed(&out, "pass --tx-code CODE");
     assert!(stderr(&out).contains("Enter the code printed by the test issuer"));
     let requests = issuer.requests();
-    assert!(requests.iter().all(|l| l.contains("GET /.well-known/")), "{requests:?}");
+    assert!(
+        requests.iter().all(|l| l.contains("GET /.well-known/")),
+        "{requests:?}"
+    );
     assert!(stored(&data).is_empty());
     // The code from the environment works like --tx-code.
     let out = Command::new(env!("CARGO_BIN_EXE_carnet"))
@@ -338,7 +402,9 @@ fn url_encode(s: &str) -> String {
 
 #[test]
 fn issuers_on_this_computer_need_allow_localhost_and_lan_or_plain_http_ones_are_refused() {
-    let Some((issuer, _tmp, data, _did)) = setup() else { return };
+    let Some((issuer, _tmp, data, _did)) = setup() else {
+        return;
+    };
     let offer = issuer.offer(false, &["ldp_vc"]);
     for link in [
         offer["offer_uri"].as_str().unwrap(),
@@ -360,7 +426,10 @@ fn issuers_on_this_computer_need_allow_localhost_and_lan_or_plain_http_ones_are_
         ("http://93.184.215.14", "only https"),
         ("http://issuer.example.org", "only https"),
     ] {
-        let out = carnet(&data, &["offer", &offer_naming(named), "--yes", "--allow-localhost"]);
+        let out = carnet(
+            &data,
+            &["offer", &offer_naming(named), "--yes", "--allow-localhost"],
+        );
         failed(&out, words);
     }
     assert!(stored(&data).is_empty());

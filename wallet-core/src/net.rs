@@ -5,7 +5,7 @@
 //!
 //! GETs ([`Net::fetch`], [`Net::fetch_fresh`]) follow up to [`MAX_REDIRECTS`] redirects, each hop checked like the
 //! first address. POSTs ([`Net::post`], for the issuance protocols: a JSON or form body, an optional bearer token)
-//! never follow a redirect: a 3xx answer is [`NetError::RedirectRefused`], since following it would resend the data
+//! never follow a redirect: a 3xx answer is [`NetError::Refused`] ([`POST_REDIRECT_REFUSED`]), since following it would resend the data
 //! (a code, a token, a signed presentation) to an address the learner never saw. Every other answer comes back with
 //! its status and body ([`Response`]), so a protocol's own error (OAuth's `{"error": …}`) can be read.
 //!
@@ -28,6 +28,9 @@ pub const DEFAULT_MAX_BYTES: usize = 2 * 1024 * 1024;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Redirects followed at most, each checked like the first address.
 pub const MAX_REDIRECTS: usize = 5;
+/// How the [`NetError::Refused`] reason for a POST answered with a redirect begins: Carnet never follows one, since
+/// it would send the same data (a code, a token, a signed presentation) to another address.
+pub const POST_REDIRECT_REFUSED: &str = "a request that sends data was answered with a redirect";
 
 /// Why a document could not be had.
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
@@ -50,10 +53,6 @@ pub enum NetError {
     /// Connection, TLS, timeout or protocol failure.
     #[error("could not fetch {url}: {reason}")]
     Transport { url: String, reason: String },
-    /// A POST was answered with a redirect, which Carnet does not follow: it would send the same data (a code, a
-    /// token, a signed presentation) to another address.
-    #[error("{url} answered with a redirect (HTTP {status}); Carnet does not follow redirects for requests that send data")]
-    RedirectRefused { url: String, status: u16 },
 }
 
 impl NetError {
@@ -65,7 +64,6 @@ impl NetError {
             NetError::Status { .. } => "net.status",
             NetError::TooLarge { .. } => "net.too_large",
             NetError::Transport { .. } => "net.transport",
-            NetError::RedirectRefused { .. } => "net.redirect_refused",
         }
     }
 }
@@ -696,7 +694,7 @@ impl Net {
     }
 
     /// POST `body` to `url` (with `Authorization: Bearer <bearer>` when given), following no redirect. Any status
-    /// comes back as a [`Response`]; a redirect is [`NetError::RedirectRefused`].
+    /// comes back as a [`Response`]; a redirect is refused ([`POST_REDIRECT_REFUSED`]).
     pub async fn post(&self, url: &str, body: Body<'_>, bearer: Option<&str>) -> Result<Response, NetError> {
         let (target, _) = self.target(url)?;
         if self.client.is_none() {
@@ -738,9 +736,9 @@ impl Net {
         let response = request.send().await.map_err(|e| self.failure(url, &e))?;
         let status = response.status().as_u16();
         if (300..400).contains(&status) {
-            return Err(NetError::RedirectRefused {
+            return Err(NetError::Refused {
                 url: url.to_owned(),
-                status,
+                reason: format!("{POST_REDIRECT_REFUSED} (HTTP {status}), which Carnet does not follow"),
             });
         }
         self.read(url, response, url.to_owned()).await

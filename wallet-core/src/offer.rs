@@ -541,6 +541,12 @@ fn scrub(reason: &str) -> String {
 
 fn net_error(e: NetError) -> OfferError {
     match e {
+        NetError::Refused { url, reason } if reason.starts_with(crate::net::POST_REDIRECT_REFUSED) => {
+            OfferError::IssuerError {
+                host: domain_of(&url),
+                reason,
+            }
+        }
         NetError::Refused { url, reason } => {
             if is_local(&url) || reason.contains("loopback") {
                 OfferError::LocalIssuerNotAllowed {
@@ -568,10 +574,6 @@ fn net_error(e: NetError) -> OfferError {
         NetError::Transport { url, reason } => OfferError::Unreachable {
             host: domain_of(&url),
             reason: scrub(&reason),
-        },
-        NetError::RedirectRefused { url, status } => OfferError::IssuerError {
-            host: domain_of(&url),
-            reason: format!("it answered with a redirect (HTTP {status}), which Carnet does not follow after sending data"),
         },
     }
 }
