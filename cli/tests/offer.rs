@@ -434,3 +434,30 @@ fn issuers_on_this_computer_need_allow_localhost_and_lan_or_plain_http_ones_are_
     }
     assert!(stored(&data).is_empty());
 }
+
+#[test]
+fn reported_means_stored_even_when_the_reader_of_the_output_goes_away() {
+    let Some((issuer, _tmp, data, _did)) = setup() else { return };
+    for json in [false, true] {
+        let offer = issuer.offer(false, &["ldp_vc"]);
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let mut args = vec!["offer", offer["offer_uri"].as_str().unwrap(), "--yes", "--allow-localhost"];
+        if json {
+            args.push("--json");
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_carnet"))
+            .args(&args)
+            .env("CARNET_DATA_DIR", &data)
+            .env("CARNET_PASSPHRASE", PASS)
+            .stdin(Stdio::null())
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(141), "{}", stderr(&out));
+        assert!(!stderr(&out).contains("panicked"));
+    }
+    // Printing comes after the batch is durable: both offers' credentials are there.
+    assert_eq!(stored(&data).len(), 2);
+}
