@@ -437,12 +437,19 @@ fn issuers_on_this_computer_need_allow_localhost_and_lan_or_plain_http_ones_are_
 
 #[test]
 fn reported_means_stored_even_when_the_reader_of_the_output_goes_away() {
-    let Some((issuer, _tmp, data, _did)) = setup() else { return };
+    let Some((issuer, _tmp, data, _did)) = setup() else {
+        return;
+    };
     for json in [false, true] {
         let offer = issuer.offer(false, &["ldp_vc"]);
         let (reader, writer) = std::io::pipe().unwrap();
         drop(reader);
-        let mut args = vec!["offer", offer["offer_uri"].as_str().unwrap(), "--yes", "--allow-localhost"];
+        let mut args = vec![
+            "offer",
+            offer["offer_uri"].as_str().unwrap(),
+            "--yes",
+            "--allow-localhost",
+        ];
         if json {
             args.push("--json");
         }

@@ -528,3 +528,55 @@ fn issuers_on_private_networks_or_plain_http_are_refused_and_local_ones_need_the
         .unwrap();
     assert!(pending.summary.local_issuer);
 }
+
+#[test]
+fn a_credential_that_does_not_verify_or_metadata_for_another_issuer_is_refused() {
+    // One credential of the offer altered on its way (its name changed: the signature no longer holds), and, when
+    // asked, the metadata naming another issuer.
+    let mismatch = Arc::new(Mutex::new(false));
+    let m = mismatch.clone();
+    let Some((_proxy, issuer)) = proxied(
+        |_| {},
+        move |req, answer| {
+            if req.path == "/.well-known/openid-credential-issuer" && *m.lock().unwrap() {
+                edit_json(&mut answer.body, |v| {
+                    v["credential_issuer"] = json!("https://college.example")
+                });
+            }
+            if req.path == "/credential" && answer.status == 200 {
+                edit_json(&mut answer.body, |v| {
+                    if let Some(c) = v["credentials"][0]["credential"].as_object_mut() {
+                        c.insert("name".into(), json!("Diplôme falsifié"));
+                    }
+                });
+            }
+        },
+    ) else {
+        return;
+    };
+    let rt = runtime();
+    let (_tmp, w, _did) = wallet();
+    // jwt_vc_json passes untouched, then the ldp_vc is altered: the whole offer is refused.
+    let offer = issuer.offer(false, &["jwt_vc_json", "ldp_vc"]);
+    let pending = rt
+        .block_on(w.inspect_offer(offer["offer_uri"].as_str().unwrap(), &options(None), &local()))
+        .unwrap();
+    let err = rt.block_on(w.accept_offer(&pending, None, &local())).unwrap_err();
+    assert_eq!(err.code(), "offer.does_not_verify", "{err}");
+    assert!(
+        err.to_string().contains("Diplôme falsifié") && err.to_string().contains("invalid"),
+        "{err}"
+    );
+    assert_eq!(issuer.seen("issued").len(), 2);
+    assert!(w.credentials().unwrap().is_empty());
+
+    *mismatch.lock().unwrap() = true;
+    let offer = issuer.offer(false, &["ldp_vc"]);
+    let err = rt
+        .block_on(w.inspect_offer(offer["offer_uri"].as_str().unwrap(), &options(None), &local()))
+        .unwrap_err();
+    assert_eq!(err.code(), "offer.metadata_mismatch", "{err}");
+    assert!(err.to_string().contains("https://college.example"), "{err}");
+    // Refused at inspection: no token was asked for this offer.
+    assert_eq!(issuer.seen("POST /token").len(), 1);
+}
