@@ -468,3 +468,140 @@ fn reported_means_stored_even_when_the_reader_of_the_output_goes_away() {
     // Printing comes after the batch is durable: both offers' credentials are there.
     assert_eq!(stored(&data).len(), 2);
 }
+
+/// A terminal for the real binary: a private tmux server, its screen read until a text appears (a condition, with a
+/// deadline), keys typed into it.
+struct Terminal {
+    socket: String,
+}
+
+impl Terminal {
+    fn start(command: &str) -> Option<Terminal> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            assert!(
+                std::env::var("CARNET_REQUIRE_PEER").as_deref() != Ok("1"),
+                "tmux is needed for the terminal tests (scripts/test.sh installs it)"
+            );
+            eprintln!("skipped: no tmux");
+            return None;
+        }
+        let socket = format!("carnet-offer-{}-{}", std::process::id(), rand_suffix());
+        let status = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "new-session",
+                "-d",
+                "-x",
+                "200",
+                "-y",
+                "60",
+                command,
+            ])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        Some(Terminal { socket })
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-p", "-J", "-S", "-100"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "never saw {text:?} on:\n{screen}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    fn type_line(&self, keys: &str) {
+        let status = Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", "-t", "0", "-l", keys])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", "-t", "0", "Enter"])
+            .status()
+            .unwrap();
+    }
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
+}
+
+fn rand_suffix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos()
+        .into()
+}
+
+/// The command line for a terminal: the environment set, the exit code shown when it ends, the pane kept open.
+fn in_terminal(data: &Path, args: &[&str]) -> String {
+    let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
+    let args: Vec<String> = args.iter().map(|a| quote(a)).collect();
+    format!(
+        "env -u CARNET_TX_CODE CARNET_DATA_DIR={} CARNET_PASSPHRASE={} {} {}; echo EXIT=$?; read _",
+        quote(&data.display().to_string()),
+        quote(PASS),
+        quote(env!("CARGO_BIN_EXE_carnet")),
+        args.join(" ")
+    )
+}
+
+#[test]
+fn on_a_terminal_it_asks_for_consent_then_for_the_code_without_echo() {
+    let Some((issuer, _tmp, data, did)) = setup() else {
+        return;
+    };
+    let offer = issuer.offer(true, &["ldp_vc", "jwt_vc_json"]);
+    let link = offer["offer_uri"].as_str().unwrap();
+    let code = offer["tx_code"].as_str().unwrap();
+    // Declined: nothing sent beyond the metadata, nothing stored.
+    let Some(term) = Terminal::start(&in_terminal(&data, &["offer", link, "--allow-localhost"])) else {
+        return;
+    };
+    let screen = term.wait_for("Accept this offer? [y/N]");
+    assert!(screen.contains(&did) && screen.contains("(6 digits)"), "{screen}");
+    term.type_line("n");
+    let screen = term.wait_for("EXIT=");
+    assert!(
+        screen.contains("offer declined") && screen.contains("EXIT=1"),
+        "{screen}"
+    );
+    drop(term);
+    assert!(issuer.seen("/token").is_empty());
+    // Accepted, and the code typed at the prompt, which does not echo it.
+    let term = Terminal::start(&in_terminal(&data, &["offer", link, "--allow-localhost"])).unwrap();
+    term.wait_for("Accept this offer? [y/N]");
+    term.type_line("y");
+    term.wait_for("Transaction code:");
+    term.type_line(code);
+    let screen = term.wait_for("EXIT=");
+    assert!(
+        screen.contains("2 credential(s) received") && screen.contains("EXIT=0"),
+        "{screen}"
+    );
+    assert!(!screen.contains(code), "the code was echoed:\n{screen}");
+    assert_eq!(stored(&data).len(), 2);
+}
