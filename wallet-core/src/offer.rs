@@ -1795,6 +1795,12 @@ mod tests {
         assert_eq!(name(Some("en")).as_deref(), Some("College"));
         assert_eq!(name(Some("de")).as_deref(), Some("Neutral"));
         assert_eq!(name(None).as_deref(), Some("Neutral"));
+        // The exact tag first, then the same language.
+        let regional =
+            json!([{"name": "Cégep (France)", "locale": "fr-FR"}, {"name": "Cégep", "locale": "fr-CA"}]);
+        let pick = |l: &str| pick_display(Some(&regional), Some(l)).and_then(|d| str_field(d, "name"));
+        assert_eq!(pick("fr-CA"), Some("Cégep"));
+        assert_eq!(pick("fr-BE"), Some("Cégep (France)"));
         let only_en = json!([{"name": "College", "locale": "en"}, {"name": "Hochschule", "locale": "de"}]);
         assert_eq!(
             pick_display(Some(&only_en), Some("fr")).and_then(|d| str_field(d, "name")),

@@ -670,7 +670,8 @@ impl Wallet {
     /// Accepts an inspected offer for the profile its summary names: runs the protocol (proving possession of the
     /// profile's key), verifies every credential received, refuses them all when one does not verify or is not
     /// issued to that profile's DID, and stores them in one batch (channel `offer`, source "offer from
-    /// <issuer>"). On any error nothing was stored.
+    /// <issuer>"). On any error nothing was stored. Like every use case that verifies, its future is not `Send`:
+    /// run it on a blocking thread (the app's `with_wallet`) with a current-thread runtime.
     pub async fn accept_offer(
         &self,
         offer: &crate::offer::PendingOffer,

@@ -580,3 +580,17 @@ fn a_credential_that_does_not_verify_or_metadata_for_another_issuer_is_refused()
     // Refused at inspection: no token was asked for this offer.
     assert_eq!(issuer.seen("POST /token").len(), 1);
 }
+
+/// Inspecting may run on an async runtime's worker threads. (Accepting verifies, and verification's futures are not
+/// `Send`: like every other use case that verifies, the app runs it on a blocking thread, as `with_wallet` does.)
+#[test]
+fn inspecting_an_offer_can_move_between_threads() {
+    fn send<T: Send>(_: &T) {}
+    let (_tmp, w, _) = wallet();
+    let policy = NetPolicy::offline();
+    let options = InspectOptions::default();
+    let inspect = w.inspect_offer("https://college.example/exchanges/1", &options, &policy);
+    send(&inspect);
+    let pending = runtime().block_on(inspect).unwrap();
+    assert_eq!(pending.summary.issuer_domain, "college.example");
+}
