@@ -393,7 +393,7 @@ fn single(url: &url::Url, name: &str) -> Result<Option<String>, OfferError> {
 }
 
 /// Reads an offer link: `openid-credential-offer://?credential_offer=…` (by value) or `?credential_offer_uri=…`
-/// (by reference), the same parameters on an `https://` address, `dccrequest://request?request=…` (and
+/// (by reference), the same parameters on an `https://` or `haip://` address, `dccrequest://request?request=…` (and
 /// `org.dcconsortium://`, and the legacy `?vc_request_url=…` form), or a bare VC-API exchange URL.
 pub fn parse_link(text: &str) -> Result<Link, OfferError> {
     let text = text.trim();
