@@ -11,9 +11,10 @@ die() { printf 'carnet: %s\n' "$*" >&2; exit 1; }
 APP_PACKAGES=(libwebkit2gtk-4.1-dev build-essential file pkg-config libssl-dev librsvg2-dev
   libayatana-appindicator3-dev libxdo-dev)
 # Extra packages for the tests: a virtual display, the WebKit WebDriver, a D-Bus session, a Secret Service
-# (gnome-keyring) for the keyring tests, screenshots, and a headless Chromium for the printable page (tests/page/).
+# (gnome-keyring) for the keyring tests, screenshots, a headless Chromium for the printable page (tests/page/), and a
+# terminal multiplexer for the CLI's terminal prompts (cli/tests/offer.rs).
 TEST_PACKAGES=(xvfb xauth webkit2gtk-driver dbus dbus-x11 x11-utils imagemagick gnome-keyring libsecret-tools
-  chromium)
+  chromium tmux)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the peer verifiers (../shared/interop, Digital Bazaar's VC stack) into a writable cache folder and prints
-# that folder as the last line on stdout; npm ci runs only when package-lock.json changed, so a warm run is instant.
+# Installs the peer verifiers (../shared/interop, Digital Bazaar's VC stack) and the peer OpenID4VCI / VC-API issuer
+# (../shared/interop/oid4vci, its own npm package) into a writable cache folder and prints that folder as the last
+# line on stdout; npm ci runs only when a package-lock.json changed, so a warm run is instant.
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/lib.sh
 source "$ROOT/scripts/lib.sh"
@@ -29,4 +30,7 @@ if [ "$(tree_hash "$SRC")" != "$(tree_hash "$DIR")" ]; then
   chmod -R u+w "$DIR" # shared/ has no write bits, and npm ci writes next to the copied files
 fi
 ensure_npm_deps "$DIR" >&2
+# The issuer the offer tests run (cli/tests/offer.rs, wallet-core/tests/it/offer.rs: CARNET_PEER_DIR/oid4vci).
+[ -f "$DIR/oid4vci/package-lock.json" ] || die "no peer issuer at $SRC/oid4vci"
+ensure_npm_deps "$DIR/oid4vci" >&2
 echo "$DIR"

@@ -5,6 +5,7 @@
 //! Everything printed goes through [`out`], so `carnet … | head` ends quietly (status 141).
 #![deny(clippy::print_stdout)]
 
+mod offer;
 mod out;
 mod portfolio;
 mod present;
@@ -79,6 +80,9 @@ enum Command {
     Present(present::PresentArgs),
     /// What was shared, when, how and for whom (most recent first)
     Shares,
+    /// Receive credentials from an issuer's offer link (OpenID4VCI or VC-API exchange): shows who offers what
+    /// first, asks (or --yes), then verifies and stores them all, or none
+    Offer(offer::OfferArgs),
     /// Verify badge and credential files (PNG, SVG, JSON, JWT; a CLR or presentation yields several lines).
     /// Exit 0 when every credential is valid, 1 when any is invalid or indeterminate, 2 on error
     Verify(verify::VerifyArgs),
@@ -252,6 +256,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::List(args) => portfolio::list(&ctx, args),
         Command::Present(args) => present::run(&ctx, args),
+        Command::Offer(args) => offer::run(&ctx, args),
         Command::Shares => {
             let wallet = open_unlocked(&ctx)?;
             let history = wallet.share_history()?;

@@ -593,6 +593,30 @@ fn decide(
     Ok(item)
 }
 
+/// Stores credentials that arrived together (an issuer's offer) in one atomic, flushed batch, each decided exactly
+/// as an import of its bytes would be (duplicate, re-issue, profile by subject DID, picture from `fetched`): all of
+/// them or, when the write fails, none. `reports` are already verified; the caller has refused the offer when any
+/// of them is not valid, so nothing goes to quarantine here. Returns one item per report, durable when returned.
+pub(crate) fn commit_together(
+    store: &Store,
+    ctx: &Context,
+    opts: &ImportOptions,
+    channel: &str,
+    source: &str,
+    reports: &[Report],
+    fetched: &HashMap<String, String>,
+) -> Result<Vec<Item>, StoreError> {
+    let mut pending = Pending::default();
+    for r in reports {
+        let item = decide(store, ctx, opts, channel, source, r, None, fetched, &mut pending)?;
+        pending.items.push(item);
+    }
+    if !pending.writes.is_empty() {
+        store.write_batch(&pending.writes)?;
+    }
+    Ok(pending.items)
+}
+
 /// Run an import into `store`. `on_event` hears items (once durable) and progress; `cancel` stops it between files.
 pub(crate) fn run(
     store: &Store,

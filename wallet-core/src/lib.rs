@@ -16,6 +16,7 @@ pub mod json;
 pub mod keys;
 pub mod ld;
 pub mod net;
+pub mod offer;
 pub mod picture;
 pub mod portfolio;
 pub mod present;

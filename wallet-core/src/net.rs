@@ -1,7 +1,17 @@
-//! The one way Carnet's engine reads the network: https GETs to public addresses only (checked after DNS
-//! resolution and on every redirect), with timeouts and size caps, an offline switch, and a cache of what was
-//! fetched with its date and the address it was finally served from, so a later offline check can still say
-//! "as of …" and a document is credited only to the origin that served it.
+//! The one way Carnet's engine uses the network: https to public addresses only (checked after DNS resolution and
+//! on every redirect), with timeouts and size caps, an offline switch, and a cache of what was fetched with its
+//! date and the address it was finally served from, so a later offline check can still say "as of …" and a
+//! document is credited only to the origin that served it.
+//!
+//! GETs ([`Net::fetch`], [`Net::fetch_fresh`]) follow up to [`MAX_REDIRECTS`] redirects, each hop checked like the
+//! first address. POSTs ([`Net::post`], for the issuance protocols: a JSON or form body, an optional bearer token)
+//! never follow a redirect: a 3xx answer is [`NetError::Refused`] ([`POST_REDIRECT_REFUSED`]), since following it would resend the data
+//! (a code, a token, a signed presentation) to an address the learner never saw. Every other answer comes back with
+//! its status and body ([`Response`]), so a protocol's own error (OAuth's `{"error": …}`) can be read.
+//!
+//! An issuer on this computer (`http://127.0.0.1:…`, `localhost`, `[::1]`) is reached only through a client made
+//! with [`Net::for_issuers`] under a policy whose [`NetPolicy::allow_local_issuers`] is set (the learner's
+//! `--allow-localhost`, the app's setting); private network addresses stay refused even then.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -18,6 +28,9 @@ pub const DEFAULT_MAX_BYTES: usize = 2 * 1024 * 1024;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Redirects followed at most, each checked like the first address.
 pub const MAX_REDIRECTS: usize = 5;
+/// How the [`NetError::Refused`] reason for a POST answered with a redirect begins: Carnet never follows one, since
+/// it would send the same data (a code, a token, a signed presentation) to another address.
+pub const POST_REDIRECT_REFUSED: &str = "a request that sends data was answered with a redirect";
 
 /// Why a document could not be had.
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
@@ -177,6 +190,12 @@ pub struct NetPolicy {
     /// Test setting: resolves host names instead of the system resolver (its answers are checked all the same).
     /// `None` in the product.
     pub lookup: Option<Arc<dyn Lookup>>,
+    /// The learner's setting "allow issuers on this computer (for testing)" (`carnet offer --allow-localhost`):
+    /// a client made with [`Net::for_issuers`] may then reach loopback addresses (127.0.0.0/8, `::1`,
+    /// `localhost`), over plain http too. Never private network (LAN) or other special-use addresses, and never
+    /// for the documents a credential names (keys, status lists, pictures), which [`Net::new`] fetches: only for
+    /// the issuance protocol itself. Off by default; distinct from `allow_loopback_http`, which is for tests.
+    pub allow_local_issuers: bool,
 }
 
 impl Default for NetPolicy {
@@ -188,6 +207,7 @@ impl Default for NetPolicy {
             allow_loopback_http: false,
             test_routes: Vec::new(),
             lookup: None,
+            allow_local_issuers: false,
         }
     }
 }
@@ -458,47 +478,121 @@ fn redirect_policy(allow_loopback: bool) -> reqwest::redirect::Policy {
     })
 }
 
+/// What a POST sends.
+#[derive(Debug, Clone, Copy)]
+pub enum Body<'a> {
+    /// No body (an OpenID4VCI nonce request).
+    Empty,
+    /// `application/json`.
+    Json(&'a serde_json::Value),
+    /// `application/x-www-form-urlencoded` (an OAuth token request).
+    Form(&'a [(&'a str, &'a str)]),
+}
+
+/// An answer, whatever its status (a protocol error's body is read by the caller).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    pub status: u16,
+    pub body: Vec<u8>,
+    /// The `Content-Type` the server claimed (never trusted for anything but choosing how to read an error).
+    pub content_type: Option<String>,
+    /// The address that finally answered (after redirects, for a GET; test routes undone).
+    pub final_url: String,
+}
+
+impl Response {
+    /// A 2xx status.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
 /// The HTTP client.
 #[derive(Debug, Clone)]
 pub struct Net {
     policy: NetPolicy,
+    /// Loopback addresses (and http to them) allowed: the test setting, or local issuers for an issuer client.
+    allow_loopback: bool,
     client: Option<reqwest::Client>,
+    /// The client for POSTs, which follows no redirect (made on first use).
+    post_client: std::sync::OnceLock<reqwest::Client>,
+}
+
+fn build_client(
+    policy: &NetPolicy,
+    allow_loopback: bool,
+    redirect: reqwest::redirect::Policy,
+) -> Result<reqwest::Client, NetError> {
+    let guard = Guard {
+        lookup: policy.lookup.clone().unwrap_or_else(|| Arc::new(SystemLookup)),
+        allow_loopback,
+    };
+    reqwest::Client::builder()
+        .timeout(policy.timeout)
+        .connect_timeout(policy.timeout)
+        .redirect(redirect)
+        .dns_resolver(Arc::new(guard))
+        // A proxy would resolve and connect on Carnet's behalf, out of reach of the address checks.
+        .no_proxy()
+        .user_agent(concat!("Carnet/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| NetError::Transport {
+            url: String::new(),
+            reason: e.to_string(),
+        })
 }
 
 impl Net {
-    /// A client under `policy`. Building the TLS client can fail only on a broken platform.
+    /// A client under `policy`, for everything but the issuance protocols: loopback only with the test setting
+    /// (`allow_loopback_http`). Building the TLS client can fail only on a broken platform.
     pub fn new(policy: NetPolicy) -> Result<Self, NetError> {
+        let allow_loopback = policy.allow_loopback_http;
+        Self::build(policy, allow_loopback)
+    }
+
+    /// A client for talking to an issuer (offers, metadata, token, credential, exchanges): as [`Net::new`], and
+    /// loopback addresses too when the learner allowed issuers on this computer
+    /// ([`NetPolicy::allow_local_issuers`]).
+    pub fn for_issuers(policy: NetPolicy) -> Result<Self, NetError> {
+        let allow_loopback = policy.allow_loopback_http || policy.allow_local_issuers;
+        Self::build(policy, allow_loopback)
+    }
+
+    fn build(policy: NetPolicy, allow_loopback: bool) -> Result<Self, NetError> {
         let client = if policy.offline {
             None
         } else {
-            let guard = Guard {
-                lookup: policy.lookup.clone().unwrap_or_else(|| Arc::new(SystemLookup)),
-                allow_loopback: policy.allow_loopback_http,
-            };
-            Some(
-                reqwest::Client::builder()
-                    .timeout(policy.timeout)
-                    .connect_timeout(policy.timeout)
-                    .redirect(redirect_policy(policy.allow_loopback_http))
-                    .dns_resolver(Arc::new(guard))
-                    // A proxy would resolve and connect on Carnet's behalf, out of reach of the address checks.
-                    .no_proxy()
-                    .user_agent(concat!("Carnet/", env!("CARGO_PKG_VERSION")))
-                    .build()
-                    .map_err(|e| NetError::Transport {
-                        url: String::new(),
-                        reason: e.to_string(),
-                    })?,
-            )
+            Some(build_client(
+                &policy,
+                allow_loopback,
+                redirect_policy(allow_loopback),
+            )?)
         };
-        Ok(Self { policy, client })
+        Ok(Self {
+            policy,
+            allow_loopback,
+            client,
+            post_client: std::sync::OnceLock::new(),
+        })
     }
 
     /// A client that never touches the network.
     pub fn offline() -> Self {
         Self {
             policy: NetPolicy::offline(),
+            allow_loopback: false,
             client: None,
+            post_client: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Whether this client would refuse `url` before any lookup or connection (scheme, literal address, name), and
+    /// why. Names are checked again after resolution when a request is made.
+    pub fn refusal(&self, url: &str) -> Option<String> {
+        match self.target(url) {
+            Err(NetError::Refused { reason, .. }) => Some(reason),
+            Err(other) => Some(other.to_string()),
+            Ok(_) => None,
         }
     }
 
@@ -521,7 +615,7 @@ impl Net {
             url: url.to_owned(),
             reason: format!("not a URL ({e})"),
         })?;
-        check_url(&parsed, self.policy.allow_loopback_http).map_err(|reason| NetError::Refused {
+        check_url(&parsed, self.allow_loopback).map_err(|reason| NetError::Refused {
             url: url.to_owned(),
             reason,
         })?;
@@ -580,6 +674,125 @@ impl Net {
                 None => Err(e),
             },
         }
+    }
+
+    /// GET `url` without any cache, whatever the answer's status (an issuer's metadata, an offer by reference).
+    /// Redirects are followed within the policy; [`Response::final_url`] says who answered.
+    pub async fn fetch_fresh(&self, url: &str) -> Result<Response, NetError> {
+        let (target, route) = self.target(url)?;
+        let Some(client) = &self.client else {
+            return Err(NetError::Offline { url: url.to_owned() });
+        };
+        let response = client
+            .get(target.clone())
+            .header(reqwest::header::ACCEPT, "application/json, */*;q=0.1")
+            .send()
+            .await
+            .map_err(|e| self.failure(url, &e))?;
+        let final_url = self.served_as(url, &target, response.url(), route);
+        self.read(url, response, final_url).await
+    }
+
+    /// POST `body` to `url` (with `Authorization: Bearer <bearer>` when given), following no redirect. Any status
+    /// comes back as a [`Response`]; a redirect is refused ([`POST_REDIRECT_REFUSED`]).
+    pub async fn post(&self, url: &str, body: Body<'_>, bearer: Option<&str>) -> Result<Response, NetError> {
+        let (target, _) = self.target(url)?;
+        if self.client.is_none() {
+            return Err(NetError::Offline { url: url.to_owned() });
+        }
+        let client = match self.post_client.get() {
+            Some(c) => c,
+            None => {
+                let c = build_client(
+                    &self.policy,
+                    self.allow_loopback,
+                    reqwest::redirect::Policy::none(),
+                )?;
+                self.post_client.get_or_init(|| c)
+            }
+        };
+        let mut request = client
+            .post(target)
+            .header(reqwest::header::ACCEPT, "application/json, */*;q=0.1");
+        request = match body {
+            Body::Empty => request,
+            Body::Json(v) => request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(serde_json::to_vec(v).map_err(|e| NetError::Transport {
+                    url: url.to_owned(),
+                    reason: e.to_string(),
+                })?),
+            Body::Form(pairs) => request
+                .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(
+                    url::form_urlencoded::Serializer::new(String::new())
+                        .extend_pairs(pairs.iter())
+                        .finish(),
+                ),
+        };
+        if let Some(token) = bearer {
+            request = request.header(reqwest::header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let response = request.send().await.map_err(|e| self.failure(url, &e))?;
+        let status = response.status().as_u16();
+        if (300..400).contains(&status) {
+            return Err(NetError::Refused {
+                url: url.to_owned(),
+                reason: format!("{POST_REDIRECT_REFUSED} (HTTP {status}), which Carnet does not follow"),
+            });
+        }
+        self.read(url, response, url.to_owned()).await
+    }
+
+    fn failure(&self, url: &str, e: &reqwest::Error) -> NetError {
+        match refusal_in(e) {
+            Some(reason) => NetError::Refused {
+                url: url.to_owned(),
+                reason,
+            },
+            None => NetError::Transport {
+                url: url.to_owned(),
+                reason: with_causes(e),
+            },
+        }
+    }
+
+    /// The whole body of `response`, within the size cap, with its status.
+    async fn read(
+        &self,
+        url: &str,
+        mut response: reqwest::Response,
+        final_url: String,
+    ) -> Result<Response, NetError> {
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let limit = self.policy.max_bytes;
+        if response.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(NetError::TooLarge {
+                url: url.to_owned(),
+                limit,
+            });
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.failure(url, &e))? {
+            if body.len() + chunk.len() > limit {
+                return Err(NetError::TooLarge {
+                    url: url.to_owned(),
+                    limit,
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Response {
+            status,
+            body,
+            content_type,
+            final_url,
+        })
     }
 
     async fn get(
@@ -666,6 +879,42 @@ mod tests {
         assert!(test.target("http://[::1]:9/x").is_ok());
         assert!(refused(&test, "http://10.0.0.1/x"));
         assert!(refused(&test, "https://10.0.0.1/x"));
+    }
+
+    #[test]
+    fn local_issuers_only_through_the_issuer_client_and_only_loopback() {
+        let allowed = NetPolicy {
+            allow_local_issuers: true,
+            ..NetPolicy::default()
+        };
+        let issuers = Net::for_issuers(allowed.clone()).unwrap();
+        for url in [
+            "http://127.0.0.1:8787/x",
+            "http://localhost:9/x",
+            "http://[::1]:9/x",
+            "https://127.0.0.1/",
+        ] {
+            assert!(issuers.target(url).is_ok(), "{url} was refused");
+        }
+        // Never the LAN, never plain http elsewhere.
+        for url in [
+            "http://192.168.1.10/x",
+            "https://10.0.0.7/x",
+            "https://[fd00::1]/x",
+            "https://169.254.169.254/",
+            "http://93.184.215.14/x",
+            "http://issuer.example.org/x",
+        ] {
+            assert!(refused(&issuers, url), "{url} was not refused");
+        }
+        // The same policy gives the ordinary client (credentials' keys, status lists, pictures) no loopback.
+        let ordinary = Net::new(allowed).unwrap();
+        assert!(refused(&ordinary, "http://127.0.0.1:8787/x"));
+        // And without the setting, the issuer client has none either.
+        let default = Net::for_issuers(NetPolicy::default()).unwrap();
+        assert!(refused(&default, "http://127.0.0.1:8787/x"));
+        assert!(refused(&default, "http://localhost:8787/x"));
+        assert!(default.refusal("https://issuer.example.org/x").is_none());
     }
 
     #[test]

@@ -134,6 +134,27 @@ pub fn vp_jwt(
     compact_jws(&json!({"alg": "EdDSA", "typ": "JWT", "kid": kid}), &payload, key)
 }
 
+/// An OpenID4VCI key proof (`typ: openid4vci-proof+jwt`, EdDSA): `kid` = the holder's DID URL, `aud` = the
+/// credential issuer's identifier, `iat` = now, and the issuer's `c_nonce` when it gave one. No `iss`: the
+/// pre-authorized flow is anonymous.
+pub fn openid4vci_proof(
+    key: &SecretKey,
+    kid: &str,
+    audience: &str,
+    nonce: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<String, SignError> {
+    let mut payload = json!({ "aud": audience, "iat": now.unix_timestamp() });
+    if let (Some(n), Some(map)) = (nonce, payload.as_object_mut()) {
+        map.insert("nonce".into(), Value::String(n.to_owned()));
+    }
+    compact_jws(
+        &json!({"alg": "EdDSA", "typ": "openid4vci-proof+jwt", "kid": kid}),
+        &payload,
+        key,
+    )
+}
+
 fn compact_jws(header: &Value, payload: &Value, key: &SecretKey) -> Result<String, SignError> {
     let enc = |v: &Value| {
         serde_json::to_vec(v)

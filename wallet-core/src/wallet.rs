@@ -49,6 +49,12 @@ pub enum WalletError {
     Import(#[from] crate::importer::ImportError),
     #[error(transparent)]
     Present(#[from] crate::present::PresentError),
+    /// An offer could not be inspected or received (nothing was stored).
+    #[error(transparent)]
+    Offer(#[from] crate::offer::OfferError),
+    /// The network client could not be made.
+    #[error(transparent)]
+    Net(#[from] crate::net::NetError),
 }
 
 impl WalletError {
@@ -108,6 +114,8 @@ impl WalletError {
                 crate::present::PresentError::Store(s) => store_code(s),
                 other => other.code(),
             },
+            Self::Offer(e) => e.code(),
+            Self::Net(e) => e.code(),
         }
     }
 }
@@ -363,19 +371,24 @@ impl Wallet {
         if let Some(p) = &options.profile_id {
             profiles::get(store, p)?;
         }
+        let ctx = self.import_context(store)?;
+        let result = crate::importer::run(store, &ctx, sources, options, on_event, cancel);
+        self.forget_index();
+        Ok(result?)
+    }
+
+    /// What the importer needs to know about the wallet: every profile's DIDs, the default profile, now.
+    fn import_context(&self, store: &Store) -> Result<crate::importer::Context, WalletError> {
         let mut dids = std::collections::HashMap::new();
         for p in profiles::list(store)? {
             dids.insert(p.did_key.clone(), p.id.clone());
             dids.insert(p.did_jwk.clone(), p.id.clone());
         }
-        let ctx = crate::importer::Context {
+        Ok(crate::importer::Context {
             dids,
             default_profile: profiles::default_id(store)?,
             now: self.clock.now(),
-        };
-        let result = crate::importer::run(store, &ctx, sources, options, on_event, cancel);
-        self.forget_index();
-        Ok(result?)
+        })
     }
 
     fn forget_index(&self) {
@@ -624,6 +637,103 @@ impl Wallet {
     /// What was shared, most recent first.
     pub fn share_history(&self) -> Result<Vec<crate::present::ShareRecord>, WalletError> {
         Ok(crate::present::history(self.store()?)?)
+    }
+
+    // ---- offers from issuers ----
+
+    /// Reads an offer link (OpenID4VCI offer, VC-API exchange) and returns what the learner consents to — issuer,
+    /// credentials, receiving profile, transaction code — with what accepting it needs. Fetches the offer (by
+    /// reference) and the issuer's metadata through `policy` (an issuer on this computer only with
+    /// [`crate::net::NetPolicy::allow_local_issuers`]); never the token endpoint, and nothing for an exchange.
+    pub async fn inspect_offer(
+        &self,
+        link: &str,
+        options: &crate::offer::InspectOptions,
+        policy: &crate::net::NetPolicy,
+    ) -> Result<crate::offer::PendingOffer, WalletError> {
+        let store = self.store()?;
+        let profile_id = match &options.profile_id {
+            Some(p) => p.clone(),
+            None => profiles::default_id(store)?.ok_or(ProfileError::NotFound {
+                id: "(default)".into(),
+            })?,
+        };
+        let profile = profiles::get(store, &profile_id)?;
+        let recipient = crate::offer::Recipient {
+            profile_id: profile.id,
+            profile_name: profile.name,
+            did: profile.did_key,
+        };
+        let net = crate::net::Net::for_issuers(policy.clone())?;
+        Ok(crate::offer::inspect(link, recipient, options, &net).await?)
+    }
+
+    /// Accepts an inspected offer for the profile its summary names: runs the protocol (proving possession of the
+    /// profile's key), verifies every credential received, refuses them all when one does not verify or is not
+    /// issued to that profile's DID, and stores them in one batch (channel `offer`, source "offer from
+    /// <issuer>"). On any error nothing was stored. Like every use case that verifies, its future is not `Send`:
+    /// run it on a blocking thread (the app's `with_wallet`) with a current-thread runtime.
+    pub async fn accept_offer(
+        &self,
+        offer: &crate::offer::PendingOffer,
+        tx_code: Option<&str>,
+        policy: &crate::net::NetPolicy,
+    ) -> Result<crate::offer::OfferResult, WalletError> {
+        let store = self.store()?;
+        let recipient = &offer.summary.recipient;
+        let profile = profiles::get(store, &recipient.profile_id)?;
+        if profile.did_key != recipient.did {
+            return Err(ProfileError::NotFound {
+                id: recipient.profile_id.clone(),
+            }
+            .into());
+        }
+        let key = profiles::secret_key(store, &profile.id)?;
+        let holder = crate::offer::Holder {
+            key: &key,
+            did: &profile.did_key,
+        };
+        let issuer_net = crate::net::Net::for_issuers(policy.clone())?;
+        let now = self.clock.now();
+        let received = crate::offer::receive(offer, &holder, tx_code, now, &issuer_net).await?;
+        // The credentials' own documents (keys, status lists, pictures) under the ordinary rules: public addresses.
+        let net = if policy.offline {
+            crate::net::Net::offline()
+        } else {
+            crate::net::Net::new(policy.clone())?
+        };
+        let cache = credentials::StoreCache::new(store);
+        // Judged as of their receipt (an issuer dates a credential at the second it signs it).
+        let options = crate::verify::Options::at(self.clock.now());
+        let reports = crate::offer::check(&received, &net, &cache, &options, &profile.did_key).await?;
+        let fetched = crate::importer::fetch_pictures(&reports, &net, &cache).await;
+        let ctx = self.import_context(store)?;
+        let import = crate::importer::ImportOptions {
+            profile_id: Some(profile.id.clone()),
+            ..Default::default()
+        };
+        let items = crate::importer::commit_together(
+            store,
+            &ctx,
+            &import,
+            "offer",
+            &format!("offer from {}", offer.summary.issuer),
+            &reports,
+            &fetched,
+        )?;
+        self.forget_index();
+        Ok(crate::offer::OfferResult {
+            issuer: offer.summary.issuer.clone(),
+            profile_id: profile.id,
+            items,
+            skipped: offer
+                .summary
+                .credentials
+                .iter()
+                .filter(|c| c.unsupported.is_some())
+                .cloned()
+                .collect(),
+        })
     }
 
     /// Removes a credential for good (its older versions stay).

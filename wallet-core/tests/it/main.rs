@@ -15,6 +15,8 @@ mod importer;
 mod keyring;
 mod mutations;
 mod net;
+mod offer;
+mod peer_issuer;
 mod present;
 mod profiles;
 mod qr;

@@ -11,7 +11,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
 use serde_json::{json, Value};
 use wallet_core::keys::SecretKey;
-use wallet_core::net::{Lookup, LookupFuture, MemoryCache, Net, NetError, NetPolicy};
+use wallet_core::net::{Body, Lookup, LookupFuture, MemoryCache, Net, NetError, NetPolicy};
 use wallet_core::verify::{verify_bytes, CheckId, Options, Outcome, Report, Verdict};
 
 use crate::http;
@@ -227,6 +227,72 @@ fn a_transport_failure_says_why() {
         }
         other => panic!("expected a transport failure, got {other:?}"),
     }
+}
+
+#[test]
+fn a_post_keeps_the_issuers_error_and_never_follows_a_redirect() {
+    let rt = runtime();
+    let server = rt.block_on(http::serve(HashMap::from([
+        (
+            "/token".to_owned(),
+            (
+                400,
+                br#"{"error":"invalid_grant","error_description":"bad code"}"#.to_vec(),
+            ),
+        ),
+        ("/moved".to_owned(), (307, b"/elsewhere".to_vec())),
+        ("/elsewhere".to_owned(), (200, b"{}".to_vec())),
+    ])));
+    let net = Net::for_issuers(NetPolicy {
+        allow_local_issuers: true,
+        ..NetPolicy::default()
+    })
+    .unwrap();
+    let form = [("grant_type", "x"), ("pre-authorized_code", "secret")];
+    let r = rt
+        .block_on(net.post(&format!("{}/token", server.base), Body::Form(&form), None))
+        .unwrap();
+    assert_eq!(r.status, 400);
+    let v: Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(v["error"], "invalid_grant");
+    // A redirect after a POST is refused, said so, and the other address is never asked.
+    let body = json!({"credential_configuration_id": "x"});
+    for b in [Body::Json(&body), Body::Form(&form), Body::Empty] {
+        match rt.block_on(net.post(&format!("{}/moved", server.base), b, Some("token"))) {
+            Err(NetError::Refused { reason, .. }) => {
+                assert!(
+                    reason.starts_with(wallet_core::net::POST_REDIRECT_REFUSED),
+                    "{reason}"
+                );
+                assert!(reason.contains("307"), "{reason}");
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+    // A GET follows it (within the policy), and says who answered.
+    let got = rt
+        .block_on(net.fetch_fresh(&format!("{}/moved", server.base)))
+        .unwrap();
+    assert_eq!(
+        (got.status, got.final_url),
+        (200, format!("{}/elsewhere", server.base))
+    );
+    let hits = server.hits.lock().unwrap().clone();
+    assert_eq!(
+        hits,
+        ["/token", "/moved", "/moved", "/moved", "/moved", "/elsewhere"]
+    );
+    // The ordinary client, under the same policy, does not reach an issuer on this computer.
+    let ordinary = Net::new(NetPolicy {
+        allow_local_issuers: true,
+        ..NetPolicy::default()
+    })
+    .unwrap();
+    let err = rt
+        .block_on(ordinary.post(&format!("{}/token", server.base), Body::Empty, None))
+        .unwrap_err();
+    assert_eq!(err.code(), "net.refused");
+    assert_eq!(server.hits.lock().unwrap().len(), 6);
 }
 
 /// A verification environment for the hosts below: `univ.example` (the victim issuer) on one local server,
