@@ -104,6 +104,10 @@ pub struct CredentialMeta {
     /// document) or only a key.
     #[serde(default)]
     pub issuer_identity: Option<crate::verify::IssuerIdentity>,
+    /// The portfolio's facts (type, skills, related achievements…), from the signed reading; absent for records
+    /// stored before they existed (re-verifying fills them in).
+    #[serde(default)]
+    pub facts: Option<crate::facts::Summary>,
 }
 
 /// `net`'s cache kept in the encrypted store: issuer documents, DID documents and status lists fetched for

@@ -304,52 +304,14 @@ fn warning_reason(r: &Report) -> Option<String> {
     (!parts.is_empty()).then(|| format!("not fully checked — {}", parts.join("; ")))
 }
 
-fn strings(v: Option<&Value>) -> Vec<String> {
-    match v {
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(|i| i.as_str().map(str::to_owned))
-            .collect(),
-        Some(Value::String(s)) => vec![s.clone()],
-        _ => Vec::new(),
-    }
-}
-
-/// Portfolio facts from the credential's JSON.
+/// Portfolio facts from the credential's signed reading (`facts::summary`), never from its raw JSON.
 fn meta_of(r: &Report, channel: &str, now: OffsetDateTime, quarantined: bool) -> CredentialMeta {
-    let doc = r.document.as_ref();
-    let subject = doc.and_then(verify::first_subject);
-    let achievement = subject.and_then(|s| s.get("achievement"));
-    let badge = doc.and_then(|d| d.get("badge")).filter(|b| b.is_object());
-    let description = achievement
-        .or(badge)
-        .and_then(|a| a.get("description"))
-        .or_else(|| doc.and_then(|d| d.get("description")))
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let tags = strings(
-        achievement
-            .or(badge)
-            .and_then(|a| a.get("tag").or_else(|| a.get("tags"))),
-    );
-    let alignments = match achievement.or(badge).and_then(|a| a.get("alignment")) {
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(|a| {
-                a.get("targetName")
-                    .or_else(|| a.get("name"))
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
+    let facts = r.document.as_ref().map(crate::facts::summary).unwrap_or_default();
     let info = r.credential.clone().unwrap_or_default();
-    let awarded = doc
-        .and_then(|d| d.get("awardedDate").or_else(|| d.get("issuedOn")))
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .or_else(|| info.valid_from.clone());
+    let description = facts.description.clone();
+    let tags = facts.tags.clone();
+    let alignments = facts.alignments.iter().filter_map(|a| a.name.clone()).collect();
+    let awarded = facts.awarded.clone().or_else(|| info.valid_from.clone());
     CredentialMeta {
         channel: channel.to_owned(),
         format: r.format.to_owned(),
@@ -368,6 +330,7 @@ fn meta_of(r: &Report, channel: &str, now: OffsetDateTime, quarantined: bool) ->
         image: None,
         image_source: None,
         issuer_identity: r.issuer_identity.clone(),
+        facts: r.document.is_some().then_some(facts),
     }
 }
 

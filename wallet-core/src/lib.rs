@@ -10,6 +10,7 @@ pub mod contexts;
 pub mod credentials;
 pub mod datadir;
 pub mod did;
+pub mod facts;
 pub mod import;
 pub mod importer;
 pub mod json;
