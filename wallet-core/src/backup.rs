@@ -111,6 +111,9 @@ struct Payload {
     /// The share log (absent from backups made before it existed).
     #[serde(default)]
     shares: Vec<crate::present::ShareRecord>,
+    /// The learner's collections (absent from backups made before they existed).
+    #[serde(default)]
+    collections: Vec<crate::collections::Collection>,
 }
 
 const PAYLOAD_FORMAT: &str = "carnet-backup-payload-v1";
@@ -137,6 +140,7 @@ pub(crate) fn write_backup(
         credentials: credentials::all(store)?,
         settings: settings::get(store)?,
         shares: crate::present::history(store)?,
+        collections: crate::collections::all(store)?,
     };
     let plain = Zeroizing::new(serde_json::to_vec(&payload).map_err(|e| BackupError::Damaged {
         detail: e.to_string(),
@@ -298,6 +302,8 @@ pub(crate) fn restore(
     // What to verify: every credential to add, and those already here in quarantine.
     let mut seen_hashes = HashSet::new();
     let mut targets = Vec::new();
+    // A backup credential's id → its id here (collections name their members by id).
+    let mut id_map: HashMap<String, String> = HashMap::new();
     for c in &payload.credentials {
         if !seen_hashes.insert(store.keyed_hash(&c.raw)) {
             report.credentials_present += 1;
@@ -305,6 +311,7 @@ pub(crate) fn restore(
         }
         match credentials::find_duplicate(store, &c.raw)? {
             Some(id) => {
+                id_map.insert(c.id.clone(), id.clone());
                 report.credentials_present += 1;
                 let here = store.get::<StoredCredential>(trees::CREDENTIALS, id.as_bytes())?;
                 if let Some(here) = here.filter(|h| h.meta.as_ref().is_some_and(|m| m.quarantined)) {
@@ -347,6 +354,7 @@ pub(crate) fn restore(
                     credentials::new_id()?
                 };
                 ids.insert(id.clone());
+                id_map.insert(c.id.clone(), id.clone());
                 let profile_id = c
                     .profile_id
                     .clone()
@@ -423,6 +431,11 @@ pub(crate) fn restore(
             report.shares_added += 1;
         }
     }
+    // Collections: merged by id, members mapped to their ids here (restoring twice adds nothing).
+    let (collection_writes, added) =
+        crate::collections::merge_writes(store, &payload.collections, &|id| id_map.get(id).cloned())?;
+    writes.extend(collection_writes);
+    report.collections_added += added;
     for (url, resource) in cache.fetched() {
         writes.push(BatchWrite::put(
             trees::FETCH_CACHE,

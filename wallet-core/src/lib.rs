@@ -6,6 +6,7 @@
 
 pub mod backup;
 pub mod clock;
+pub mod collections;
 pub mod contexts;
 pub mod credentials;
 pub mod datadir;
@@ -18,6 +19,7 @@ pub mod keys;
 pub mod ld;
 pub mod net;
 pub mod offer;
+pub mod overview;
 pub mod picture;
 pub mod portfolio;
 pub mod present;

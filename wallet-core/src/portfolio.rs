@@ -1,5 +1,6 @@
 //! The learner's portfolio as queries: list (paged), search with accents folded ("ecole" finds "École"), filters by
-//! issuer, profile, verdict and dates, sorted by award date. Answers come from an in-memory index of the stored
+//! issuer, profile, verdict, achievement type, year, dates and collection, sorted by award date, name or issuer;
+//! and the overviews built on the same entries (timeline, skills, issuers: [`crate::overview`]). Answers come from an in-memory index of the stored
 //! credentials' metadata, built once after unlock and dropped whenever credentials change.
 
 use serde::{Deserialize, Serialize};
@@ -35,6 +36,16 @@ pub struct PortfolioEntry {
     pub image_source: Option<crate::picture::PictureSource>,
     /// Who vouches for the issuer's name (a confirmed domain, or only a key).
     pub issuer_identity: Option<crate::verify::IssuerIdentity>,
+    /// `Certificate`, `Badge`, `Degree`… as the achievement states it (Open Badges `achievementType`).
+    pub achievement_type: Option<String>,
+    /// How it arrived: `file`, `folder`, `paste`, `url`, `offer`, `demo`…
+    pub channel: Option<String>,
+    /// The portfolio's facts from the signed reading (skills, related achievements…), for the overviews.
+    #[serde(skip)]
+    pub(crate) facts: crate::facts::Summary,
+    /// Whether its latest verification bound the signing key to the issuer (`issuer_binding` passed).
+    #[serde(skip)]
+    pub(crate) issuer_bound: bool,
     /// Folded text searched by [`Query::search`].
     #[serde(skip)]
     haystack: String,
@@ -68,9 +79,19 @@ impl PortfolioEntry {
             has_image: m.is_some_and(|m| m.image.is_some()),
             image_source: m.and_then(|m| m.image.as_ref().and(m.image_source)),
             issuer_identity: m.and_then(|m| m.issuer_identity.clone()),
+            achievement_type: None,
+            channel: m.map(|m| m.channel.clone()),
+            facts: m.map(summary_of).unwrap_or_default(),
+            issuer_bound: m.is_some_and(|m| {
+                m.checks.iter().any(|c| {
+                    c.id == crate::verify::CheckId::IssuerBinding
+                        && c.outcome == crate::verify::Outcome::Passed
+                })
+            }),
             haystack: String::new(),
             sort_key: String::new(),
         };
+        e.achievement_type = e.facts.achievement_type.clone();
         let mut text = String::new();
         for part in [&e.name, &e.issuer_name, &e.issuer, &e.description]
             .into_iter()
@@ -79,7 +100,12 @@ impl PortfolioEntry {
             text.push_str(part);
             text.push('\n');
         }
-        for part in e.tags.iter().chain(&e.alignments) {
+        let f = &e.facts;
+        let codes = f.alignments.iter().filter_map(|a| a.code.as_ref());
+        let types = [&f.achievement_type, &f.field_of_study, &f.specialization]
+            .into_iter()
+            .flatten();
+        for part in e.tags.iter().chain(&e.alignments).chain(codes).chain(types) {
             text.push_str(part);
             text.push('\n');
         }
@@ -93,7 +119,37 @@ impl PortfolioEntry {
     }
 }
 
-fn normalize_date(s: &str) -> Option<String> {
+impl PortfolioEntry {
+    /// The year it was awarded (or added, when it states no date).
+    pub fn year(&self) -> Option<i32> {
+        self.sort_key.get(..4)?.parse().ok()
+    }
+
+    /// The sortable award instant (UTC RFC 3339; the add date when it states none).
+    pub fn sort_key(&self) -> &str {
+        &self.sort_key
+    }
+}
+
+/// The facts stored with a credential; for records stored before facts existed, what the older metadata held.
+fn summary_of(m: &crate::credentials::CredentialMeta) -> crate::facts::Summary {
+    m.facts.clone().unwrap_or_else(|| crate::facts::Summary {
+        description: m.description.clone(),
+        tags: m.tags.clone(),
+        alignments: m
+            .alignments
+            .iter()
+            .map(|n| crate::facts::Alignment {
+                name: Some(n.clone()),
+                ..Default::default()
+            })
+            .collect(),
+        awarded: m.awarded.clone(),
+        ..Default::default()
+    })
+}
+
+pub(crate) fn normalize_date(s: &str) -> Option<String> {
     let t = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()?;
     t.to_offset(time::UtcOffset::UTC)
         .format(&time::format_description::well_known::Rfc3339)
@@ -153,12 +209,37 @@ pub struct Query {
     /// Awarded on or after / on or before (RFC 3339 dates or date-times).
     pub from: Option<String>,
     pub until: Option<String>,
+    /// Achievement type (`Certificate`…), exactly.
+    pub achievement_type: Option<String>,
+    /// Awarded that year.
+    pub year: Option<i32>,
+    /// Only these credentials (a collection's members; resolved by the wallet from `collection`).
+    pub collection: Option<String>,
+    /// Only those kept in quarantine (the Quarantine view); implies `include_quarantined`.
+    #[serde(default)]
+    pub only_quarantined: bool,
+    pub sort: Sort,
     /// Include credentials kept in quarantine (not valid) and superseded versions.
     pub include_quarantined: bool,
     pub include_superseded: bool,
     pub offset: usize,
     /// At most this many (0 = all).
     pub limit: usize,
+}
+
+/// The order of a list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    /// Most recently awarded first.
+    #[default]
+    Date,
+    /// Oldest first.
+    DateAscending,
+    /// By name, accents and case ignored.
+    Name,
+    /// By issuer name, then most recent first.
+    Issuer,
 }
 
 /// One page of results.
@@ -176,12 +257,21 @@ pub(crate) struct Index {
 
 impl Index {
     pub fn build(stored: &[StoredCredential]) -> Self {
-        let mut entries: Vec<PortfolioEntry> = stored.iter().map(PortfolioEntry::from_stored).collect();
+        Self::from_entries(stored.iter().map(PortfolioEntry::from_stored).collect())
+    }
+
+    pub fn from_entries(mut entries: Vec<PortfolioEntry>) -> Self {
         entries.sort_by(|a, b| b.sort_key.cmp(&a.sort_key).then_with(|| a.id.cmp(&b.id)));
         Self { entries }
     }
 
-    pub fn query(&self, q: &Query) -> Page {
+    /// Every entry, most recently awarded first.
+    pub fn entries(&self) -> &[PortfolioEntry] {
+        &self.entries
+    }
+
+    /// The credentials matching `q`, among `only` these (a collection's members) when given.
+    pub fn query_in(&self, q: &Query, only: Option<&std::collections::HashSet<String>>) -> Page {
         let words: Vec<String> = q
             .search
             .as_deref()
@@ -203,7 +293,13 @@ impl Index {
         let from = q.from.as_deref().map(|d| bound(d, "00:00:00"));
         let until = q.until.as_deref().map(|d| bound(d, "23:59:59"));
         let matching = self.entries.iter().filter(|e| {
-            (q.include_quarantined || !e.quarantined)
+            (q.include_quarantined || q.only_quarantined || !e.quarantined)
+                && (!q.only_quarantined || e.quarantined)
+                && only.is_none_or(|ids| ids.contains(&e.id))
+                && q.achievement_type
+                    .as_deref()
+                    .is_none_or(|t| e.achievement_type.as_deref() == Some(t))
+                && q.year.is_none_or(|y| e.year() == Some(y))
                 && (q.include_superseded || !e.superseded)
                 && words.iter().all(|w| e.haystack.contains(w.as_str()))
                 && issuer.as_deref().is_none_or(|i| {
@@ -217,7 +313,19 @@ impl Index {
                 && from.as_deref().is_none_or(|f| e.sort_key.as_str() >= f)
                 && until.as_deref().is_none_or(|u| e.sort_key.as_str() <= u)
         });
-        let all: Vec<&PortfolioEntry> = matching.collect();
+        let mut all: Vec<&PortfolioEntry> = matching.collect();
+        match q.sort {
+            Sort::Date => {}
+            Sort::DateAscending => all.reverse(),
+            Sort::Name => all.sort_by_cached_key(|e| (fold(e.name.as_deref().unwrap_or("")), e.id.clone())),
+            Sort::Issuer => all.sort_by_cached_key(|e| {
+                (
+                    fold(e.issuer_name.as_deref().or(e.issuer.as_deref()).unwrap_or("")),
+                    std::cmp::Reverse(e.sort_key.clone()),
+                    e.id.clone(),
+                )
+            }),
+        }
         let total = all.len();
         let limit = if q.limit == 0 { usize::MAX } else { q.limit };
         Page {

@@ -128,6 +128,8 @@ pub struct RestoreReport {
     pub not_verified: Vec<RestoreIssue>,
     /// Entries of the share log added (what was shared, when, how).
     pub shares_added: usize,
+    /// Collections added (a collection already here only gains the members it lacked).
+    pub collections_added: usize,
 }
 
 /// A restored credential kept in quarantine, and why.

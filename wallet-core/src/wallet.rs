@@ -55,6 +55,8 @@ pub enum WalletError {
     /// The network client could not be made.
     #[error(transparent)]
     Net(#[from] crate::net::NetError),
+    #[error(transparent)]
+    Collection(#[from] crate::collections::CollectionError),
 }
 
 impl WalletError {
@@ -116,6 +118,10 @@ impl WalletError {
             },
             Self::Offer(e) => e.code(),
             Self::Net(e) => e.code(),
+            Self::Collection(e) => match e {
+                crate::collections::CollectionError::Store(s) => store_code(s),
+                other => other.code(),
+            },
         }
     }
 }
@@ -408,9 +414,157 @@ impl Wallet {
         Ok(index)
     }
 
-    /// The portfolio: credentials matching `query`, most recently awarded first.
+    /// The portfolio: credentials matching `query`, most recently awarded first (or as `query.sort` says).
     pub fn portfolio(&self, query: &crate::portfolio::Query) -> Result<crate::portfolio::Page, WalletError> {
-        Ok(self.portfolio_index()?.query(query))
+        let only: Option<std::collections::HashSet<String>> = match &query.collection {
+            Some(c) => Some(
+                crate::collections::get(self.store()?, c)?
+                    .credential_ids
+                    .into_iter()
+                    .collect(),
+            ),
+            None => None,
+        };
+        Ok(self.portfolio_index()?.query_in(query, only.as_ref()))
+    }
+
+    /// What the filters can offer: each issuer, achievement type and year present (verified, current credentials
+    /// and, with `include_quarantined`, the others), with how many credentials have it.
+    pub fn portfolio_facets(
+        &self,
+        include_quarantined: bool,
+    ) -> Result<crate::overview::Facets, WalletError> {
+        Ok(crate::overview::facets(
+            self.portfolio_index()?.entries(),
+            include_quarantined,
+        ))
+    }
+
+    /// The timeline: years, then issuers, and the pathways the signed data draws between credentials.
+    pub fn timeline(&self) -> Result<crate::overview::Timeline, WalletError> {
+        Ok(crate::overview::timeline(self.portfolio_index()?.entries()))
+    }
+
+    /// Skills, achievement types, tags and fields gathered across credentials; `search` narrows them.
+    pub fn skills(&self, search: Option<&str>) -> Result<crate::overview::Skills, WalletError> {
+        Ok(crate::overview::skills(self.portfolio_index()?.entries(), search))
+    }
+
+    /// Each issuer with its credentials, identity, key binding, endorsements and award span.
+    pub fn issuers(&self) -> Result<Vec<crate::overview::IssuerSummary>, WalletError> {
+        Ok(crate::overview::issuers(self.portfolio_index()?.entries()))
+    }
+
+    // ---- collections ----
+
+    pub fn collections(&self) -> Result<Vec<crate::collections::Collection>, WalletError> {
+        Ok(crate::collections::all(self.store()?)?)
+    }
+
+    pub fn create_collection(&self, name: &str) -> Result<crate::collections::Collection, WalletError> {
+        Ok(crate::collections::create(self.store()?, name, self.clock.now())?)
+    }
+
+    pub fn rename_collection(
+        &self,
+        id: &str,
+        name: &str,
+    ) -> Result<crate::collections::Collection, WalletError> {
+        Ok(crate::collections::rename(self.store()?, id, name)?)
+    }
+
+    pub fn delete_collection(&self, id: &str) -> Result<(), WalletError> {
+        Ok(crate::collections::delete(self.store()?, id)?)
+    }
+
+    /// Adds credentials to a collection (`member`), or takes them out.
+    pub fn set_collection_members(
+        &self,
+        id: &str,
+        credential_ids: &[String],
+        member: bool,
+    ) -> Result<crate::collections::Collection, WalletError> {
+        Ok(crate::collections::set_members(
+            self.store()?,
+            id,
+            credential_ids,
+            member,
+        )?)
+    }
+
+    /// Everything the details view shows of a credential besides its verification (criteria, results, evidence,
+    /// endorsements, alignments…), read again from its signed bytes: the signed reading of a check made now,
+    /// offline, with the wallet's cache. `None` when the proof does not hold (nothing unsigned is shown).
+    pub async fn credential_facts(&self, id: &str) -> Result<Option<crate::facts::Details>, WalletError> {
+        let c = credentials::get(self.store()?, id)?;
+        let report = self.report_for(&c.raw, &crate::net::Net::offline()).await?;
+        // Only what a signature covers is shown: nothing of a credential whose proof does not hold.
+        let signed = report.filter(|r| {
+            r.checks.iter().any(|ch| {
+                ch.id == crate::verify::CheckId::Proof && ch.outcome == crate::verify::Outcome::Passed
+            })
+        });
+        Ok(signed.and_then(|r| r.document).map(|d| crate::facts::details(&d)))
+    }
+
+    /// The report, among those the bytes yield, that describes exactly these bytes.
+    async fn report_for(
+        &self,
+        raw: &[u8],
+        net: &crate::net::Net,
+    ) -> Result<Option<crate::verify::Report>, WalletError> {
+        let options = crate::verify::Options::at(self.clock.now());
+        let reports = self.verify_with_cache(raw, net, &options).await?;
+        let trimmed = raw.trim_ascii();
+        let mine = reports
+            .iter()
+            .position(|r| r.raw.as_deref().map(<[u8]>::trim_ascii) == Some(trimmed))
+            .unwrap_or(0);
+        Ok(reports.into_iter().nth(mine))
+    }
+
+    /// Verifies a stored credential again now (with `net`: online when the learner allows it, else from the
+    /// cache) and keeps the new verdict, checks and facts. One that no longer verifies goes to quarantine; one in
+    /// quarantine that verifies now leaves it. Its picture, provenance and version links are kept.
+    pub async fn reverify(
+        &self,
+        id: &str,
+        net: &crate::net::Net,
+    ) -> Result<crate::portfolio::Detail, WalletError> {
+        let store = self.store()?;
+        let mut c = credentials::get(store, id)?;
+        let Some(report) = self.report_for(&c.raw, net).await? else {
+            return self.credential(id);
+        };
+        let old = c.meta.clone();
+        let channel = old
+            .as_ref()
+            .map(|m| m.channel.clone())
+            .unwrap_or_else(|| "file".into());
+        let valid = report.verdict == crate::verify::Verdict::Valid;
+        let mut meta = crate::importer::stored_meta(
+            &report,
+            &channel,
+            self.clock.now(),
+            !valid,
+            None,
+            &std::collections::HashMap::new(),
+        );
+        if let Some(old) = old {
+            if meta.image.is_none() {
+                meta.image = old.image;
+                meta.image_source = old.image_source;
+            }
+            meta.superseded_by = old.superseded_by;
+        }
+        c.meta = Some(meta);
+        store.write_batch(&[crate::store::BatchWrite::put(
+            crate::store::trees::CREDENTIALS,
+            c.id.as_bytes().to_vec(),
+            &c,
+        )?])?;
+        self.forget_index();
+        self.credential(id)
     }
 
     /// One credential: what the portfolio shows, its latest verification and its signed bytes.

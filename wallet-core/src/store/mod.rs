@@ -36,6 +36,8 @@ pub(crate) mod trees {
     pub const FETCH_CACHE: &str = "fetch_cache";
     /// random id → `present::ShareRecord`: what the learner shared, when, how, for whom
     pub const SHARES: &str = "shares";
+    /// random id → `collections::Collection`: a named group of credentials
+    pub const COLLECTIONS: &str = "collections";
 }
 
 /// Free space always left on the disk. sled 0.34 can hang when the disk fills up mid-write, so Carnet refuses

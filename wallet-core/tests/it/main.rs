@@ -17,6 +17,7 @@ mod mutations;
 mod net;
 mod offer;
 mod peer_issuer;
+mod portfolio_views;
 mod present;
 mod profiles;
 mod qr;
