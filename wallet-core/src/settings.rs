@@ -12,6 +12,12 @@ pub struct Settings {
     /// Interface language chosen by the learner ("fr", "en"); `None` follows the system.
     #[serde(default)]
     pub language: Option<String>,
+    /// `light`, `dark`, or `None` to follow the system.
+    #[serde(default)]
+    pub theme: Option<String>,
+    /// Offline mode: Carnet fetches nothing (issuer keys, status lists, pictures), and checks with what it cached.
+    #[serde(default)]
+    pub offline: bool,
 }
 
 pub(crate) fn get(store: &Store) -> Result<Settings, StoreError> {
