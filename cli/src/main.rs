@@ -96,9 +96,13 @@ struct InitArgs {
     /// Protect the wallet with a passphrase (also used when no keyring is available)
     #[arg(long)]
     passphrase: bool,
-    /// Also create a first profile with this name
-    #[arg(long, value_name = "NAME")]
+    /// Name of the first profile (default: "Personnel" on a French system, else "Personal"; rename it later
+    /// with 'carnet profile rename')
+    #[arg(long, value_name = "NAME", conflicts_with = "no_profile")]
     profile: Option<String>,
+    /// Create no profile (imports then wait for one)
+    #[arg(long)]
+    no_profile: bool,
 }
 
 #[derive(Debug, Args)]
@@ -455,9 +459,12 @@ fn init(ctx: &Ctx, args: InitArgs) -> Result<()> {
         NewProtection::Passphrase(pass, KdfParams::DEFAULT)
     };
     wallet.init(protection)?;
-    let profile = match &args.profile {
-        Some(name) => Some(wallet.create_profile(name)?),
-        None => None,
+    // The first profile, as the app's first-run screen makes it: credentials need someone to belong to.
+    let profile = if args.no_profile {
+        None
+    } else {
+        let name = args.profile.clone().unwrap_or_else(default_profile_name);
+        Some(wallet.create_profile(&name)?)
     };
     let info = wallet.info()?;
     print(
@@ -471,6 +478,21 @@ fn init(ctx: &Ctx, args: InitArgs) -> Result<()> {
             text
         },
     )
+}
+
+/// The first profile's name in the learner's language (from `LC_ALL`, `LC_MESSAGES` or `LANG`), as the app names
+/// it.
+fn default_profile_name() -> String {
+    let lang = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.is_empty())
+        .unwrap_or_default();
+    if lang.to_ascii_lowercase().starts_with("fr") {
+        "Personnel".into()
+    } else {
+        "Personal".into()
+    }
 }
 
 fn protect(ctx: &Ctx, args: ProtectArgs) -> Result<()> {

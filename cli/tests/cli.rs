@@ -225,6 +225,42 @@ fn init_without_a_keyring_says_so_and_uses_the_passphrase() {
 }
 
 #[test]
+fn init_creates_a_first_profile_named_in_the_learners_language() {
+    for (lang, name) in [
+        ("fr_CA.UTF-8", "Personnel"),
+        ("en_CA.UTF-8", "Personal"),
+        ("C", "Personal"),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let v = json(&carnet_with(
+            &["init", "--passphrase", "--json"],
+            tmp.path(),
+            &[
+                ("CARNET_PASSPHRASE", PASS),
+                ("LANG", lang),
+                ("LC_ALL", ""),
+                ("LC_MESSAGES", ""),
+            ],
+        ));
+        assert_eq!(v["profile"]["name"], name, "{lang}");
+        let list = json(&carnet_with(
+            &["profile", "list", "--json"],
+            tmp.path(),
+            &[("CARNET_PASSPHRASE", PASS)],
+        ));
+        assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+        assert_eq!(list[0]["is_default"], true, "{list}");
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let v = json(&carnet_with(
+        &["init", "--passphrase", "--no-profile", "--json"],
+        tmp.path(),
+        &[("CARNET_PASSPHRASE", PASS)],
+    ));
+    assert!(v["profile"].is_null());
+}
+
+#[test]
 fn init_with_no_passphrase_and_no_terminal_fails_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("w");
