@@ -52,7 +52,7 @@ pub async fn wallet_info(state: State<'_, AppState>) -> Res<WalletInfo> {
 #[tauri::command]
 #[specta::specta]
 pub async fn wallet_status(state: State<'_, AppState>) -> Res<WalletStatus> {
-    let info = state.with_wallet(|w| w.info()).await?;
+    let info = state.info_opening().await?;
     let keyring = wallet_core::keyring_status();
     Ok(WalletStatus {
         info: info.into(),
@@ -83,13 +83,14 @@ pub async fn init_wallet(
 #[tauri::command]
 #[specta::specta]
 pub async fn unlock_wallet(state: State<'_, AppState>, passphrase: Option<String>) -> Res<WalletInfo> {
-    state
+    let info = state
         .with_wallet(move |w| {
             w.unlock(passphrase.map(Passphrase::new).as_ref())?;
             w.info()
         })
-        .await
-        .map(Into::into)
+        .await?;
+    state.set_locked_by_learner(false);
+    Ok(info.into())
 }
 
 /// Forgets the key: the wallet needs unlocking again.
@@ -97,6 +98,7 @@ pub async fn unlock_wallet(state: State<'_, AppState>, passphrase: Option<String
 #[specta::specta]
 pub async fn lock_wallet(state: State<'_, AppState>) -> Res<WalletInfo> {
     state.forget_presentations();
+    state.set_locked_by_learner(true);
     state
         .with_wallet(|w| {
             w.lock();

@@ -23,6 +23,9 @@ pub struct AppState {
     import_cancel: Arc<Mutex<Vec<Arc<AtomicBool>>>>,
     /// The last presentations signed, newest last ([`KEPT_PRESENTATIONS`] at most); emptied when the wallet locks.
     presentations: Arc<Mutex<VecDeque<Signed>>>,
+    /// The learner pressed "Lock now" in this session: the wallet stays locked until they unlock it, even when the
+    /// keyring could open it by itself.
+    locked_by_learner: Arc<AtomicBool>,
 }
 
 /// How many signed presentations are kept for saving: the one on screen and a few before it.
@@ -61,6 +64,16 @@ impl AppState {
             wallet: Arc::new(Mutex::new(None)),
             import_cancel: Arc::new(Mutex::new(Vec::new())),
             presentations: Arc::new(Mutex::new(VecDeque::new())),
+            locked_by_learner: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// The state for a wallet in `dir` (tests).
+    #[cfg(test)]
+    pub fn for_dir(dir: PathBuf) -> Self {
+        Self {
+            data_dir: Ok(dir),
+            ..Self::from_environment()
         }
     }
 
@@ -119,6 +132,29 @@ impl AppState {
         }
     }
 
+    /// The wallet's state for the window. A wallet protected by the system keyring opens unlocked as soon as the
+    /// keyring answers (onboarding promises "Carnet opens by itself when you are logged in"), unless the learner
+    /// locked it in this session; when the keyring refuses, it stays locked and the lock screen's Unlock says why.
+    pub async fn info_opening(&self) -> Result<wallet_core::WalletInfo, CommandError> {
+        let auto = !self.locked_by_learner.load(Ordering::SeqCst);
+        self.with_wallet(move |w| {
+            if auto
+                && w.state() == wallet_core::WalletState::Locked
+                && w.protection() == Some(wallet_core::ProtectionKind::Keyring)
+            {
+                // A refusal is not an error here: the lock screen is the answer, and its button retries.
+                let _refused = w.unlock(None);
+            }
+            w.info()
+        })
+        .await
+    }
+
+    /// Records that the learner locked the wallet (true) or unlocked it (false).
+    pub fn set_locked_by_learner(&self, locked: bool) {
+        self.locked_by_learner.store(locked, Ordering::SeqCst);
+    }
+
     /// Runs `f` on the wallet (opening it first if needed) on a blocking thread, off the UI's event loop.
     pub async fn with_wallet<T: Send + 'static, E: Into<CommandError>>(
         &self,
@@ -166,6 +202,60 @@ mod tests {
             }),
             qr: Vec::new(),
         }
+    }
+
+    /// Against the real Secret Service of the test command (scripts/with-keyring.sh); without one, fails when
+    /// CARNET_REQUIRE_KEYRING is set (as in scripts/test.sh), else says it was skipped.
+    #[test]
+    fn a_keyring_wallet_opens_unlocked_unless_the_learner_locked_it() {
+        if let Err(reason) = wallet_core::keyring_status() {
+            assert!(
+                std::env::var_os("CARNET_REQUIRE_KEYRING").is_none(),
+                "CARNET_REQUIRE_KEYRING is set but no keyring is reachable: {reason}"
+            );
+            eprintln!("skipped: no Secret Service here ({reason})");
+            return;
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("w");
+        {
+            let mut w = Wallet::open_or_create(&dir).unwrap();
+            w.init(wallet_core::NewProtection::Keyring).unwrap();
+        }
+        // A new session: opens unlocked by itself.
+        let state = AppState::for_dir(dir.clone());
+        let info = tauri::async_runtime::block_on(state.info_opening()).unwrap();
+        assert_eq!(info.state, wallet_core::WalletState::Unlocked);
+        // "Lock now": stays locked until the learner unlocks.
+        tauri::async_runtime::block_on(state.with_wallet(|w| {
+            w.lock();
+            Ok::<_, wallet_core::WalletError>(())
+        }))
+        .unwrap();
+        state.set_locked_by_learner(true);
+        let info = tauri::async_runtime::block_on(state.info_opening()).unwrap();
+        assert_eq!(info.state, wallet_core::WalletState::Locked);
+        drop(state);
+        // A passphrase wallet never opens by itself.
+        let pdir = tmp.path().join("p");
+        {
+            let mut w = Wallet::open_or_create(&pdir).unwrap();
+            w.init(wallet_core::NewProtection::Passphrase(
+                wallet_core::Passphrase::new("correct horse battery".into()),
+                wallet_core::KdfParams::INSECURE_FOR_TESTS,
+            ))
+            .unwrap();
+        }
+        let info = tauri::async_runtime::block_on(AppState::for_dir(pdir).info_opening()).unwrap();
+        assert_eq!(info.state, wallet_core::WalletState::Locked);
+        // Clean up the keyring entry.
+        let mut w = Wallet::open_or_create(&dir).unwrap();
+        w.unlock(None).unwrap();
+        w.change_protection(wallet_core::NewProtection::Passphrase(
+            wallet_core::Passphrase::new("correct horse battery".into()),
+            wallet_core::KdfParams::INSECURE_FOR_TESTS,
+        ))
+        .unwrap();
     }
 
     #[test]
