@@ -10,6 +10,7 @@ pub mod collections;
 pub mod contexts;
 pub mod credentials;
 pub mod datadir;
+pub mod demo;
 pub mod did;
 pub mod facts;
 pub mod import;

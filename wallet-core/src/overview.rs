@@ -2,7 +2,8 @@
 //! the **timeline** (years, then issuers, with pathways between achievements when the signed data relates them),
 //! **skills** (alignments grouped by framework, achievement types, tags, fields of study, each with the credentials
 //! that evidence it) and **issuers** (each with its identity, key binding, endorsements and award span).
-//! Quarantined and superseded credentials are left out: an overview shows what the learner holds and verified.
+//! Superseded versions and credentials in quarantine are left out — except an authentic one whose only fault is
+//! its end date, which stays in the learner's history, marked expired.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -165,8 +166,9 @@ pub fn facets(entries: &[PortfolioEntry], include_quarantined: bool) -> Facets {
     }
 }
 
+/// In the overviews: what verified, and what is authentic but expired (part of the learner's history, marked).
 fn shown(e: &&PortfolioEntry) -> bool {
-    !e.quarantined && !e.superseded
+    !e.superseded && (!e.quarantined || e.expired)
 }
 
 /// The timeline of `entries` (most recent first, as the index keeps them).

@@ -23,6 +23,9 @@ pub struct PortfolioEntry {
     /// could see, not fully verified, and must not be shown as plainly "verified".
     pub partly_checked: bool,
     pub quarantined: bool,
+    /// Authentic but past its end date: the only check that fails is `dates`, and it states a `validUntil`. Kept
+    /// in the learner's history (timeline, skills), marked expired.
+    pub expired: bool,
     pub superseded: bool,
     pub profile_id: Option<String>,
     pub kind: Option<String>,
@@ -69,6 +72,19 @@ impl PortfolioEntry {
             verdict: m.map(|m| m.verdict),
             partly_checked: m.is_some_and(|m| m.checks.iter().any(|c| c.warning)),
             quarantined: m.is_some_and(|m| m.quarantined),
+            expired: m.is_some_and(|m| {
+                let failed: Vec<_> = m
+                    .checks
+                    .iter()
+                    .filter(|c| c.outcome == crate::verify::Outcome::Failed)
+                    .collect();
+                m.info.valid_until.is_some()
+                    && !failed.is_empty()
+                    && failed.iter().all(|c| c.id == crate::verify::CheckId::Dates)
+                    && m.checks.iter().any(|c| {
+                        c.id == crate::verify::CheckId::Proof && c.outcome == crate::verify::Outcome::Passed
+                    })
+            }),
             superseded: m.is_some_and(|m| m.superseded_by.is_some()),
             profile_id: c.profile_id.clone(),
             kind: m.map(|m| m.kind.clone()),

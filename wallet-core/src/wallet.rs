@@ -890,6 +890,56 @@ impl Wallet {
         })
     }
 
+    // ---- the demo portfolio ----
+
+    /// Adds the demo portfolio ([`crate::demo`]): its credentials verified offline like any import and stored
+    /// together (channel `demo`, the expired one in quarantine with its reason), in the default profile. Adding
+    /// it again adds nothing. Like every use case that verifies, its future is not `Send`.
+    pub async fn add_demo(&self) -> Result<Vec<crate::importer::Item>, WalletError> {
+        let store = self.store()?;
+        let net = crate::net::Net::offline();
+        let cache = credentials::StoreCache::new(store);
+        let options = crate::verify::Options::at(self.clock.now());
+        let ctx = self.import_context(store)?;
+        let import = crate::importer::ImportOptions {
+            keep_unverified: true,
+            ..Default::default()
+        };
+        let mut reports = Vec::new();
+        for (_, bytes) in crate::demo::FILES {
+            reports.extend(crate::verify::verify_bytes(bytes, &net, &cache, &options).await);
+        }
+        let items = crate::importer::commit_together(
+            store,
+            &ctx,
+            &import,
+            crate::demo::CHANNEL,
+            "Carnet demo portfolio",
+            &reports,
+            &std::collections::HashMap::new(),
+        )?;
+        self.forget_index();
+        Ok(items)
+    }
+
+    /// Removes every demo credential (those stored with channel `demo`) in one batch; returns how many.
+    pub fn remove_demo(&self) -> Result<usize, WalletError> {
+        let store = self.store()?;
+        let mut writes = Vec::new();
+        let mut n = 0;
+        for c in credentials::all(store)? {
+            if c.meta.as_ref().is_some_and(|m| m.channel == crate::demo::CHANNEL) {
+                writes.extend(credentials::remove_writes(store, &c)?);
+                n += 1;
+            }
+        }
+        if !writes.is_empty() {
+            store.write_batch(&writes)?;
+        }
+        self.forget_index();
+        Ok(n)
+    }
+
     /// Removes a credential for good (its older versions stay).
     pub fn remove_credential(&self, id: &str) -> Result<(), WalletError> {
         let store = self.store()?;

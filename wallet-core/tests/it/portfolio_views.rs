@@ -405,3 +405,138 @@ fn reverify_now_moves_a_credential_that_expired_since_into_quarantine() {
         "no longer among the verified"
     );
 }
+
+#[test]
+fn the_demo_files_are_what_the_generator_signs() {
+    let generated = futures_executor::block_on(wallet_core::demo::generate()).unwrap();
+    let committed: Vec<(String, Vec<u8>)> = wallet_core::demo::FILES
+        .iter()
+        .map(|(n, b)| (n.to_string(), b.to_vec()))
+        .collect();
+    assert_eq!(
+        generated.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(),
+        committed.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>()
+    );
+    for ((name, g), (_, c)) in generated.iter().zip(&committed) {
+        assert!(
+            g == c,
+            "wallet-core/demo/{name} is stale: run `cargo run -p wallet-core --example demo_portfolio`"
+        );
+    }
+}
+
+#[test]
+fn the_demo_portfolio_is_varied_verified_labelled_and_removed_in_one_call() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = new_wallet(&tmp.path().join("w"));
+    w.create_profile("Moi").unwrap();
+    let mine = import_one_real(&w);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let items = rt.block_on(w.add_demo()).unwrap();
+    let verdicts: Vec<_> = items.iter().map(|i| i.verdict).collect();
+    assert_eq!(
+        verdicts.iter().filter(|v| **v == Some(Verdict::Valid)).count(),
+        12,
+        "{items:?}"
+    );
+    assert_eq!(
+        items.iter().filter(|i| i.quarantined).count(),
+        1,
+        "the expired one waits in quarantine"
+    );
+
+    let all = w
+        .portfolio(&Query {
+            include_quarantined: true,
+            ..Query::default()
+        })
+        .unwrap();
+    assert_eq!(all.total, 14);
+    let demo: Vec<_> = all
+        .entries
+        .iter()
+        .filter(|e| e.channel.as_deref() == Some("demo"))
+        .collect();
+    assert_eq!(demo.len(), 13, "every demo credential is labelled demo");
+    let expired: Vec<_> = demo
+        .iter()
+        .filter(|e| e.expired)
+        .map(|e| e.name.clone().unwrap())
+        .collect();
+    assert_eq!(expired, vec!["Premiers soins et RCR"]);
+
+    let t = w.timeline().unwrap();
+    assert!(
+        t.years
+            .iter()
+            .flat_map(|y| &y.issuers)
+            .flat_map(|g| &g.entries)
+            .any(|e| e.expired),
+        "expired ones stay in the history"
+    );
+    assert!(t.pathways.len() >= 4, "{:?}", t.pathways);
+    let s = w.skills(None).unwrap();
+    assert_eq!(s.frameworks.len(), 2, "two competency frameworks");
+    assert!(s
+        .frameworks
+        .iter()
+        .flat_map(|f| &f.skills)
+        .any(|k| k.credential_ids.len() >= 3));
+    let issuers = w.issuers().unwrap();
+    assert!(
+        issuers.iter().any(|i| i.endorsements >= 1),
+        "the diploma carries an endorsement"
+    );
+    let demo_issuers: Vec<_> = issuers
+        .iter()
+        .filter(|i| {
+            i.issuer_name
+                .as_deref()
+                .is_some_and(|n| n.contains("démonstration"))
+        })
+        .collect();
+    assert_eq!(demo_issuers.len(), 3);
+    assert!(
+        demo_issuers.iter().all(|i| matches!(
+            i.identity,
+            Some(wallet_core::verify::IssuerIdentity::KeyOnly { .. })
+        )),
+        "no domain vouches for a demo issuer"
+    );
+
+    let again = rt.block_on(w.add_demo()).unwrap();
+    assert!(
+        again
+            .iter()
+            .all(|i| i.outcome == wallet_core::importer::ItemOutcome::Duplicate),
+        "{again:?}"
+    );
+    assert_eq!(w.remove_demo().unwrap(), 13);
+    let left = w
+        .portfolio(&Query {
+            include_quarantined: true,
+            ..Query::default()
+        })
+        .unwrap();
+    assert_eq!(
+        left.entries.iter().map(|e| e.id.clone()).collect::<Vec<_>>(),
+        vec![mine],
+        "the learner's own stays"
+    );
+}
+
+fn import_one_real(w: &Wallet) -> String {
+    let issuer = Issuer::new(21);
+    import(
+        w,
+        vec![(
+            "mine.json",
+            issuer.signed(&issuer.credential("urn:uuid:mine", "Mon badge", SUBJECT, "2022-01-01T00:00:00Z")),
+        )],
+        "2024-01-01T00:00:00Z",
+    );
+    id_of(w, "Mon badge")
+}
