@@ -80,12 +80,23 @@ enum Command {
     Present(present::PresentArgs),
     /// What was shared, when, how and for whom (most recent first)
     Shares,
+    /// Add the demo portfolio (a dozen signed credentials from named demo issuers, labelled demo), or remove it
+    #[command(subcommand)]
+    Demo(DemoCommand),
     /// Receive credentials from an issuer's offer link (OpenID4VCI or VC-API exchange): shows who offers what
     /// first, asks (or --yes), then verifies and stores them all, or none
     Offer(offer::OfferArgs),
     /// Verify badge and credential files (PNG, SVG, JSON, JWT; a CLR or presentation yields several lines).
     /// Exit 0 when every credential is valid, 1 when any is invalid or indeterminate, 2 on error
     Verify(verify::VerifyArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum DemoCommand {
+    /// Add the demo credentials (verified like any import; adding them again adds nothing)
+    Add,
+    /// Remove every demo credential, and nothing else
+    Remove,
 }
 
 #[derive(Debug, Args)]
@@ -214,6 +225,7 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Protect(args) => protect(&ctx, args),
+        Command::Demo(cmd) => demo(&ctx, cmd),
         Command::Profile(cmd) => profile(&ctx, cmd),
         Command::Backup(args) => {
             let wallet = open_unlocked(&ctx)?;
@@ -492,6 +504,34 @@ fn default_profile_name() -> String {
         "Personnel".into()
     } else {
         "Personal".into()
+    }
+}
+
+fn demo(ctx: &Ctx, cmd: DemoCommand) -> Result<()> {
+    let wallet = open_unlocked(ctx)?;
+    match cmd {
+        DemoCommand::Add => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            let items = runtime.block_on(wallet.add_demo())?;
+            let added = items
+                .iter()
+                .filter(|i| i.outcome != wallet_core::importer::ItemOutcome::Duplicate)
+                .count();
+            print(ctx, &serde_json::json!({"added": added, "items": items}), |_| {
+                format!(
+                    "Demo portfolio: {added} credential(s) added ({} already here), labelled demo. Remove them with 'carnet demo remove'.\n",
+                    items.len() - added
+                )
+            })
+        }
+        DemoCommand::Remove => {
+            let removed = wallet.remove_demo()?;
+            print(ctx, &serde_json::json!({"removed": removed}), |_| {
+                format!("Demo portfolio removed: {removed} credential(s).\n")
+            })
+        }
     }
 }
 

@@ -44,6 +44,15 @@ pub struct ListArgs {
     /// Also list credentials kept in quarantine and superseded versions
     #[arg(long)]
     all: bool,
+    /// Order: date (most recent first), oldest, name, issuer
+    #[arg(long, value_name = "ORDER", default_value = "date")]
+    sort: String,
+    /// Only this achievement type (Certificate, Badge, Diploma…)
+    #[arg(long = "type", value_name = "TYPE")]
+    achievement_type: Option<String>,
+    /// Only those awarded this year
+    #[arg(long, value_name = "YEAR")]
+    year: Option<i32>,
 }
 
 #[derive(Debug, Args)]
@@ -184,10 +193,20 @@ pub fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
         Some("indeterminate") => Some(Verdict::Indeterminate),
         Some(other) => bail!("--verdict {other:?}: use valid, invalid or indeterminate"),
     };
+    let sort = match args.sort.as_str() {
+        "date" => wallet_core::portfolio::Sort::Date,
+        "oldest" => wallet_core::portfolio::Sort::DateAscending,
+        "name" => wallet_core::portfolio::Sort::Name,
+        "issuer" => wallet_core::portfolio::Sort::Issuer,
+        other => bail!("--sort {other:?}: use date, oldest, name or issuer"),
+    };
     let query = Query {
         search: args.search,
         issuer: args.issuer,
         verdict,
+        sort,
+        achievement_type: args.achievement_type,
+        year: args.year,
         // Only quarantine holds credentials that are not valid.
         include_quarantined: args.all || verdict.is_some_and(|v| v != Verdict::Valid),
         include_superseded: args.all,
@@ -203,6 +222,12 @@ pub fn list(ctx: &Ctx, args: ListArgs) -> Result<()> {
             }
             if e.superseded {
                 flags.push("superseded");
+            }
+            if e.expired {
+                flags.push("expired");
+            }
+            if e.channel.as_deref() == Some(wallet_core::demo::CHANNEL) {
+                flags.push("demo");
             }
             if e.partly_checked && e.verdict == Some(Verdict::Valid) {
                 flags.push("not fully checked");

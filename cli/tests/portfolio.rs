@@ -84,3 +84,44 @@ fn import_list_show_remove() {
     let page: Value = serde_json::from_slice(&carnet(&data, &["list", "--json"]).stdout).unwrap();
     assert_eq!(page["total"], 0);
 }
+
+#[test]
+fn the_demo_portfolio_comes_and_goes_in_one_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("w");
+    assert!(carnet(&data, &["init", "--passphrase"]).status.success());
+    let out = carnet(&data, &["demo", "add", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["added"], 13);
+    let page: Value = serde_json::from_slice(&carnet(&data, &["list", "--json"]).stdout).unwrap();
+    assert_eq!(page["total"], 12, "the expired one waits in quarantine");
+    assert!(page["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["channel"] == "demo"));
+    let by_name: Value = serde_json::from_slice(
+        &carnet(&data, &["list", "--json", "--sort", "name", "--year", "2022"]).stdout,
+    )
+    .unwrap();
+    let names: Vec<&str> = by_name["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["Anglais — niveau B2", "Français écrit — niveau C1"]);
+    let text = String::from_utf8(carnet(&data, &["list", "--type", "Diploma"]).stdout).unwrap();
+    assert!(
+        text.contains("DEC en soins infirmiers") && text.contains("demo"),
+        "{text}"
+    );
+    let again: Value = serde_json::from_slice(&carnet(&data, &["demo", "add", "--json"]).stdout).unwrap();
+    assert_eq!(again["added"], 0);
+    let removed: Value =
+        serde_json::from_slice(&carnet(&data, &["demo", "remove", "--json"]).stdout).unwrap();
+    assert_eq!(removed["removed"], 13);
+    let page: Value = serde_json::from_slice(&carnet(&data, &["list", "--json", "--all"]).stdout).unwrap();
+    assert_eq!(page["total"], 0);
+}
