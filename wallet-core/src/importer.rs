@@ -18,7 +18,6 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::credentials::{self, CredentialMeta, StoredCredential};
