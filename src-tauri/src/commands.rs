@@ -97,6 +97,7 @@ pub async fn unlock_wallet(state: State<'_, AppState>, passphrase: Option<String
 #[specta::specta]
 pub async fn lock_wallet(state: State<'_, AppState>) -> Res<WalletInfo> {
     state.forget_presentations();
+    state.forget_offers();
     state
         .with_wallet(|w| {
             w.lock();

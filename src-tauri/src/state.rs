@@ -3,9 +3,10 @@
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use wallet_core::offer::PendingOffer;
 use wallet_core::present::Presentation;
 use wallet_core::qr::{Qr, QrForm};
 use wallet_core::Wallet;
@@ -23,7 +24,20 @@ pub struct AppState {
     import_cancel: Arc<Mutex<Vec<Arc<AtomicBool>>>>,
     /// The last presentations signed, newest last ([`KEPT_PRESENTATIONS`] at most); emptied when the wallet locks.
     presentations: Arc<Mutex<VecDeque<Signed>>>,
+    /// Offers inspected and not yet accepted or declined, by opaque id, newest last ([`KEPT_OFFERS`] at most);
+    /// their pre-authorized codes never leave Rust. Emptied when the wallet locks.
+    offers: Arc<Mutex<VecDeque<(String, PendingOffer)>>>,
+    /// How many offers were inspected in this session (their ids).
+    offer_count: Arc<AtomicU64>,
+    /// Links handed over by the OS or a second launch, checked, oldest first ([`KEPT_LINKS`] at most), waiting
+    /// for the offer screen (which shows after unlock).
+    links: Arc<Mutex<VecDeque<Result<String, CommandError>>>>,
 }
+
+/// How many inspected offers are kept for accepting.
+pub const KEPT_OFFERS: usize = 8;
+/// How many incoming links wait for the window.
+pub const KEPT_LINKS: usize = 8;
 
 /// How many signed presentations are kept for saving: the one on screen and a few before it.
 pub const KEPT_PRESENTATIONS: usize = 8;
@@ -61,7 +75,68 @@ impl AppState {
             wallet: Arc::new(Mutex::new(None)),
             import_cancel: Arc::new(Mutex::new(Vec::new())),
             presentations: Arc::new(Mutex::new(VecDeque::new())),
+            offers: Arc::new(Mutex::new(VecDeque::new())),
+            offer_count: Arc::new(AtomicU64::new(0)),
+            links: Arc::new(Mutex::new(VecDeque::new())),
         }
+    }
+
+    /// Keeps an inspected offer until it is accepted or declined; returns its id (the oldest goes when too many).
+    pub fn keep_offer(&self, offer: PendingOffer) -> String {
+        let id = format!("offer-{}", self.offer_count.fetch_add(1, Ordering::Relaxed) + 1);
+        if let Ok(mut kept) = self.offers.lock() {
+            kept.push_back((id.clone(), offer));
+            while kept.len() > KEPT_OFFERS {
+                kept.pop_front();
+            }
+        }
+        id
+    }
+
+    /// An inspected offer, by its id.
+    pub fn offer(&self, id: &str) -> Result<PendingOffer, CommandError> {
+        let kept = self
+            .offers
+            .lock()
+            .map_err(|_| CommandError::new("app.internal", "offers lock poisoned"))?;
+        kept.iter()
+            .find(|(i, _)| i == id)
+            .map(|(_, o)| o.clone())
+            .ok_or_else(|| {
+                CommandError::new(
+                    "offer.not_found",
+                    format!("no offer {id} is at hand (accepted, declined, or the wallet was locked since)"),
+                )
+            })
+    }
+
+    /// Forgets an inspected offer (accepted or declined).
+    pub fn forget_offer(&self, id: &str) {
+        if let Ok(mut kept) = self.offers.lock() {
+            kept.retain(|(i, _)| i != id);
+        }
+    }
+
+    /// Forgets every inspected offer (the wallet is locking).
+    pub fn forget_offers(&self) {
+        if let Ok(mut kept) = self.offers.lock() {
+            kept.clear();
+        }
+    }
+
+    /// Queues a link (or why it was refused) for the window; the oldest goes when too many wait.
+    pub fn queue_link(&self, link: Result<String, CommandError>) {
+        if let Ok(mut links) = self.links.lock() {
+            links.push_back(link);
+            while links.len() > KEPT_LINKS {
+                links.pop_front();
+            }
+        }
+    }
+
+    /// The oldest link waiting, if any.
+    pub fn take_link(&self) -> Option<Result<String, CommandError>> {
+        self.links.lock().ok().and_then(|mut links| links.pop_front())
     }
 
     /// Keeps a signed presentation for the saves that follow (the oldest kept one goes when there are too many).
