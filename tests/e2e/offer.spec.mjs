@@ -20,6 +20,11 @@ if (!installed && process.env.CARNET_REQUIRE_PEER === '1') {
   throw new Error(`CARNET_REQUIRE_PEER=1 but ${PEER} holds no installed issuer (run scripts/peer-setup.sh)`);
 }
 
+/** Whether nothing on the page matches `selector`, asked at once (an element lookup would wait for it to appear). */
+async function absent(browser, selector) {
+  return await browser.execute((sel) => document.querySelector(sel) === null, selector);
+}
+
 async function freePort() {
   const server = net.createServer();
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -152,5 +157,56 @@ describe('receive a badge from an issuer through a deep link', { skip: !installe
     assert.equal(await card.$('.name').getText(), 'Interop Test Badge');
     assert.equal(await card.$('[data-testid="card-verdict"]').getText(), 'Verified');
     await app.screenshot('en-offer-portfolio.png');
+  });
+});
+
+describe('a link given to the first launch', { skip: !installed && 'no peer issuer installed' }, () => {
+  let app;
+  let issuer;
+  let offer;
+  before(async () => {
+    issuer = await startIssuer();
+    offer = await issuer.offer({ tx_code: false, credential_configuration_ids: ['OpenBadgeCredential_jwt_vc_json'] });
+    app = await launchApp('offer-first-launch', { LANG: 'en_CA.UTF-8', LC_ALL: '' }, { args: [offer.offer_uri] });
+  });
+  after(async () => {
+    await app?.close();
+    issuer?.child.kill();
+  });
+
+  it('waits until the wallet is open, then says plainly that issuers on this computer are off by default', async () => {
+    const { browser } = app;
+    // launchApp created the wallet (first run); the link waited for it.
+    const alert = browser.$('[data-testid="offer"] [role="alert"]');
+    await alert.waitForExist({ timeout: 60_000 });
+    assert.equal(await alert.getAttribute('data-kind'), 'offer.local_issuer_not_allowed');
+    assert.match(await alert.getText(), /allow issuers on this computer \(for testing\) in Settings/);
+    assert.ok(await absent(browser, '[data-testid="offer-accept"]'), 'no Accept for an offer that cannot be read');
+    // Refused before any connection: the issuer saw nothing but the test's own request.
+    assert.deepEqual(issuer.log.filter((l) => / -> /.test(l) && !/POST \/offers /.test(l)), []);
+    await app.screenshot('en-offer-local-refused.png');
+  });
+
+  it('receives once the learner allowed it and opened the link again', async () => {
+    const { browser } = app;
+    await browser.$('[data-testid="offer-close"]').click();
+    await goTo(browser, 'settings', 'Settings');
+    const box = browser.$('[data-testid="allow-local-issuers"]');
+    await box.waitForEnabled();
+    await box.click();
+    await browser.$('[data-testid="local-issuers-on"]').waitForExist({ timeout: 10_000 });
+    const second = spawn(appBinary(), [offer.offer_uri], { env: app.env, stdio: 'ignore' });
+    assert.equal(await waitForExit(second, 30_000), 0);
+    await browser.$('[data-testid="offer"][data-phase="consent"]').waitForExist({ timeout: 60_000 });
+    // No transaction code for this offer: Accept is ready at once.
+    assert.ok(await absent(browser, '[data-testid="offer-tx-code"]'), 'no code asked');
+    await browser.$('[data-testid="offer-accept"]').click();
+    await browser.$('[data-testid="offer-received"]').waitForExist({ timeout: 120_000 });
+    await browser.$('[data-testid="offer-to-portfolio"]').click();
+    await browser.waitUntil(async () => (await browser.$$('[data-testid="credential-card"]')).length === 1, {
+      timeout: 30_000,
+      timeoutMsg: 'one card in the grid',
+    });
+    assert.equal(await browser.$('[data-testid="card-verdict"]').getText(), 'Verified');
   });
 });
