@@ -191,6 +191,19 @@ describe('offer links from the OS', () => {
     expect(fake.calls).toContain(`inspectOffer:${LINK}:en`);
   });
 
+  it('closes the offer screen when the wallet locks (the shell forgets the offer)', async () => {
+    const fake = await app();
+    await openFromImport();
+    await consent();
+    await fireEvent.click(screen.getByTestId('lock'));
+    await screen.findByRole('heading', { name: 'Your wallet is locked' });
+    await fireEvent.input(screen.getByLabelText('Passphrase'), { target: { value: 'correct horse' } });
+    await fireEvent.click(screen.getByTestId('unlock'));
+    await screen.findByRole('navigation', { name: 'Main navigation' });
+    expect(screen.queryByTestId('offer')).toBeNull();
+    expect(fake.calls.filter((c) => c.startsWith('inspectOffer'))).toHaveLength(1);
+  });
+
   it('shows a refused link as a clear error', async () => {
     const fake = await app((f) => {
       f.issuer.links.push({ ok: false, error: { kind: 'offer.too_large', message: 'the link is larger than Carnet reads' } });
