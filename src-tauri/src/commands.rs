@@ -99,6 +99,7 @@ pub async fn unlock_wallet(state: State<'_, AppState>, passphrase: Option<String
 pub async fn lock_wallet(state: State<'_, AppState>) -> Res<WalletInfo> {
     state.forget_presentations();
     state.set_locked_by_learner(true);
+    state.forget_offers();
     state
         .with_wallet(|w| {
             w.lock();

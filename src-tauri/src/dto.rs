@@ -835,3 +835,148 @@ mod tests {
         assert_eq!(r.checks[0].outcome, "failed");
     }
 }
+
+// ---- offers from issuers ----
+
+/// Which protocol an offer speaks.
+#[derive(Debug, Clone, Copy, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum OfferProtocol {
+    Openid4vci,
+    VcApi,
+}
+
+/// How the learner types a transaction code.
+#[derive(Debug, Clone, Copy, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum TxInputMode {
+    Numeric,
+    Text,
+}
+
+/// The transaction code an offer needs (sent to the learner separately by the issuer).
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TxCodeRequest {
+    pub input_mode: TxInputMode,
+    /// How many characters, when the issuer says.
+    pub length: Option<u32>,
+    /// The issuer's hint on where to find it.
+    pub description: Option<String>,
+}
+
+/// One credential an offer holds, as the issuer describes it.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferedCredential {
+    pub id: String,
+    /// Its name in the learner's language when the issuer offers it.
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub format: Option<String>,
+    /// Why Carnet cannot receive it (it is then skipped), when it cannot.
+    pub unsupported: Option<String>,
+}
+
+impl From<&wallet_core::offer::OfferedCredential> for OfferedCredential {
+    fn from(c: &wallet_core::offer::OfferedCredential) -> Self {
+        Self {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            description: c.description.clone(),
+            format: c.format.clone(),
+            unsupported: c.unsupported.clone(),
+        }
+    }
+}
+
+/// What the consent screen shows: who offers what, to which profile, and whether a transaction code is needed.
+/// Nothing secret: the offer's code stays in the shell under `offerId`.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferView {
+    /// Names the inspected offer for accepting or declining it.
+    pub offer_id: String,
+    pub protocol: OfferProtocol,
+    /// The issuer's identifier, or the exchange's origin.
+    pub issuer: String,
+    /// The domain (and port when not the default) that will be contacted.
+    pub issuer_domain: String,
+    /// The issuer is on this computer (allowed by the setting).
+    pub local_issuer: bool,
+    /// The name the issuer gives itself (self-asserted), in the learner's language when offered.
+    pub issuer_name: Option<String>,
+    /// The issuer's logo as a `data:` image.
+    pub issuer_logo: Option<String>,
+    pub issuer_logo_alt: Option<String>,
+    /// Empty for a VC-API exchange (the issuer says what it issues only afterwards).
+    pub credentials: Vec<OfferedCredential>,
+    /// The profile that will receive them.
+    pub profile_id: String,
+    pub profile_name: String,
+    pub profile_did: String,
+    pub tx_code: Option<TxCodeRequest>,
+    /// For a VC-API link: the origin it says the request comes from (unverified).
+    pub request_origin: Option<String>,
+}
+
+impl OfferView {
+    pub fn new(offer_id: String, s: &wallet_core::offer::OfferSummary) -> Self {
+        Self {
+            offer_id,
+            protocol: match s.protocol {
+                wallet_core::offer::Protocol::Openid4vci => OfferProtocol::Openid4vci,
+                wallet_core::offer::Protocol::VcApi => OfferProtocol::VcApi,
+            },
+            issuer: s.issuer.clone(),
+            issuer_domain: s.issuer_domain.clone(),
+            local_issuer: s.local_issuer,
+            issuer_name: s.issuer_name.clone(),
+            issuer_logo: s.issuer_logo.clone(),
+            issuer_logo_alt: s.issuer_logo_alt.clone(),
+            credentials: s.credentials.iter().map(Into::into).collect(),
+            profile_id: s.recipient.profile_id.clone(),
+            profile_name: s.recipient.profile_name.clone(),
+            profile_did: s.recipient.did.clone(),
+            tx_code: s.tx_code.as_ref().map(|t| TxCodeRequest {
+                input_mode: match t.input_mode {
+                    wallet_core::offer::TxInputMode::Numeric => TxInputMode::Numeric,
+                    wallet_core::offer::TxInputMode::Text => TxInputMode::Text,
+                },
+                length: t.length,
+                description: t.description.clone(),
+            }),
+            request_origin: s.request_origin.clone(),
+        }
+    }
+}
+
+/// What accepting an offer stored: one item per credential received, with its id and verdict.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferOutcome {
+    pub issuer: String,
+    pub profile_id: String,
+    pub items: Vec<ImportItem>,
+    /// Offered credentials Carnet skipped (a format it does not receive).
+    pub skipped: Vec<OfferedCredential>,
+}
+
+impl From<wallet_core::offer::OfferResult> for OfferOutcome {
+    fn from(r: wallet_core::offer::OfferResult) -> Self {
+        Self {
+            issuer: r.issuer,
+            profile_id: r.profile_id,
+            items: r.items.into_iter().map(Into::into).collect(),
+            skipped: r.skipped.iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// The settings offers read.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferSettings {
+    /// "Allow issuers on this computer (for testing)".
+    pub allow_local_issuers: bool,
+}

@@ -1,53 +1,65 @@
 //! Carnet desktop app: a thin Tauri shell over wallet-core.
 //!
-//! It owns the window, the plugins (dialog, single instance) and the IPC surface. Each command in
-//! [`commands`] translates a DTO in, calls wallet-core, and translates a DTO out; no domain logic lives here.
+//! It owns the window, the plugins (dialog, single instance, deep links) and the IPC surface. Each command in
+//! [`commands`] and [`offers`] translates a DTO in, calls wallet-core, and translates a DTO out; no domain logic
+//! lives here. Offer links opened in the OS (`openid-credential-offer://`, `dccrequest://`) reach the running
+//! window through the single-instance and deep-link plugins and wait in [`state::AppState`] for the offer screen.
 
 pub mod commands;
 pub mod dto;
 pub mod error;
 pub mod files;
+pub mod offers;
 pub mod state;
 
 use tauri::Manager;
-use tauri_specta::{collect_commands, Builder};
+use tauri_plugin_deep_link::DeepLinkExt;
+use tauri_specta::{collect_commands, collect_events, Builder};
 
 /// Where the generated TypeScript bindings live, relative to this crate.
 pub const BINDINGS_PATH: &str = "../ui/src/lib/ipc/bindings.ts";
 
 /// The IPC surface: every command the UI may call, typed for the generated bindings.
 pub fn specta_builder() -> Builder<tauri::Wry> {
-    Builder::<tauri::Wry>::new().commands(collect_commands![
-        commands::app_info,
-        commands::wallet_info,
-        commands::wallet_status,
-        commands::init_wallet,
-        commands::unlock_wallet,
-        commands::lock_wallet,
-        commands::change_protection,
-        commands::list_profiles,
-        commands::create_profile,
-        commands::rename_profile,
-        commands::set_default_profile,
-        commands::delete_profile,
-        commands::backup_wallet,
-        commands::restore_wallet,
-        commands::export_plain,
-        commands::import_paths,
-        commands::import_text,
-        commands::cancel_import,
-        commands::portfolio,
-        commands::credential_detail,
-        commands::credential_image,
-        commands::remove_credential,
-        commands::preview_presentation,
-        commands::create_presentation,
-        commands::save_presentation,
-        commands::save_presentation_qr,
-        commands::save_presentation_page,
-        commands::share_history,
-        commands::open_presentation,
-    ])
+    Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            commands::app_info,
+            commands::wallet_info,
+            commands::wallet_status,
+            commands::init_wallet,
+            commands::unlock_wallet,
+            commands::lock_wallet,
+            commands::change_protection,
+            commands::list_profiles,
+            commands::create_profile,
+            commands::rename_profile,
+            commands::set_default_profile,
+            commands::delete_profile,
+            commands::backup_wallet,
+            commands::restore_wallet,
+            commands::export_plain,
+            commands::import_paths,
+            commands::import_text,
+            commands::cancel_import,
+            commands::portfolio,
+            commands::credential_detail,
+            commands::credential_image,
+            commands::remove_credential,
+            commands::preview_presentation,
+            commands::create_presentation,
+            commands::save_presentation,
+            commands::save_presentation_qr,
+            commands::save_presentation_page,
+            commands::share_history,
+            commands::open_presentation,
+            offers::offer_settings,
+            offers::set_allow_local_issuers,
+            offers::inspect_offer,
+            offers::accept_offer,
+            offers::decline_offer,
+            offers::take_offer_link,
+        ])
+        .events(collect_events![offers::OfferLinkReceived])
 }
 
 /// The TypeScript exporter, configured identically for the freshness test and for regeneration.
@@ -65,20 +77,48 @@ fn focus_main_window(app: &tauri::AppHandle) {
     }
 }
 
+/// Listens for offer links from the OS and a second launch, and takes the one this launch was given, if any.
+fn deep_links(app: &tauri::AppHandle) {
+    let links = app.deep_link();
+    // An AppImage has no package to declare its schemes: it registers them (in the learner's data folder) itself.
+    #[cfg(target_os = "linux")]
+    if app.env().appimage.is_some() {
+        if let Err(e) = links.register_all() {
+            eprintln!("carnet-app: the offer link schemes could not be registered: {e}");
+        }
+    }
+    let handle = app.clone();
+    links.on_open_url(move |event| {
+        let state = handle.state::<state::AppState>();
+        for url in event.urls() {
+            offers::queue_link(&handle, &state, url.as_str());
+        }
+    });
+    if let Ok(Some(urls)) = links.get_current() {
+        let state = app.state::<state::AppState>();
+        for url in urls {
+            offers::queue_link(app, &state, url.as_str());
+        }
+    }
+}
+
 /// Starts the desktop app and blocks until its last window closes.
 pub fn run() -> Result<(), tauri::Error> {
     let state = state::AppState::from_environment();
     let builder = specta_builder();
     tauri::Builder::default()
-        // Must be the first plugin: a second launch hands over to the first and exits at once.
+        // Must be the first plugin: a second launch hands over to the first and exits at once. Its `deep-link`
+        // feature passes the second launch's link (what the OS runs for a deep link) to the deep-link plugin first.
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             focus_main_window(app)
         }))
+        .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            deep_links(app.handle());
             Ok(())
         })
         .run(tauri::generate_context!("../tauri.conf.json"))

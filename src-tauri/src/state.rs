@@ -3,9 +3,10 @@
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use wallet_core::offer::PendingOffer;
 use wallet_core::present::Presentation;
 use wallet_core::qr::{Qr, QrForm};
 use wallet_core::Wallet;
@@ -26,7 +27,20 @@ pub struct AppState {
     /// The learner pressed "Lock now" in this session: the wallet stays locked until they unlock it, even when the
     /// keyring could open it by itself.
     locked_by_learner: Arc<AtomicBool>,
+    /// Offers inspected and not yet accepted or declined, by opaque id, newest last ([`KEPT_OFFERS`] at most);
+    /// their pre-authorized codes never leave Rust. Emptied when the wallet locks.
+    offers: Arc<Mutex<VecDeque<(String, PendingOffer)>>>,
+    /// How many offers were inspected in this session (their ids).
+    offer_count: Arc<AtomicU64>,
+    /// Links handed over by the OS or a second launch, checked, oldest first ([`KEPT_LINKS`] at most), waiting
+    /// for the offer screen (which shows after unlock).
+    links: Arc<Mutex<VecDeque<Result<String, CommandError>>>>,
 }
+
+/// How many inspected offers are kept for accepting.
+pub const KEPT_OFFERS: usize = 8;
+/// How many incoming links wait for the window.
+pub const KEPT_LINKS: usize = 8;
 
 /// How many signed presentations are kept for saving: the one on screen and a few before it.
 pub const KEPT_PRESENTATIONS: usize = 8;
@@ -64,6 +78,9 @@ impl AppState {
             wallet: Arc::new(Mutex::new(None)),
             import_cancel: Arc::new(Mutex::new(Vec::new())),
             presentations: Arc::new(Mutex::new(VecDeque::new())),
+            offers: Arc::new(Mutex::new(VecDeque::new())),
+            offer_count: Arc::new(AtomicU64::new(0)),
+            links: Arc::new(Mutex::new(VecDeque::new())),
             locked_by_learner: Arc::new(AtomicBool::new(false)),
         }
     }
@@ -75,6 +92,64 @@ impl AppState {
             data_dir: Ok(dir),
             ..Self::from_environment()
         }
+    }
+
+    /// Keeps an inspected offer until it is accepted or declined; returns its id (the oldest goes when too many).
+    pub fn keep_offer(&self, offer: PendingOffer) -> String {
+        let id = format!("offer-{}", self.offer_count.fetch_add(1, Ordering::Relaxed) + 1);
+        if let Ok(mut kept) = self.offers.lock() {
+            kept.push_back((id.clone(), offer));
+            while kept.len() > KEPT_OFFERS {
+                kept.pop_front();
+            }
+        }
+        id
+    }
+
+    /// An inspected offer, by its id.
+    pub fn offer(&self, id: &str) -> Result<PendingOffer, CommandError> {
+        let kept = self
+            .offers
+            .lock()
+            .map_err(|_| CommandError::new("app.internal", "offers lock poisoned"))?;
+        kept.iter()
+            .find(|(i, _)| i == id)
+            .map(|(_, o)| o.clone())
+            .ok_or_else(|| {
+                CommandError::new(
+                    "offer.not_found",
+                    format!("no offer {id} is at hand (accepted, declined, or the wallet was locked since)"),
+                )
+            })
+    }
+
+    /// Forgets an inspected offer (accepted or declined).
+    pub fn forget_offer(&self, id: &str) {
+        if let Ok(mut kept) = self.offers.lock() {
+            kept.retain(|(i, _)| i != id);
+        }
+    }
+
+    /// Forgets every inspected offer (the wallet is locking).
+    pub fn forget_offers(&self) {
+        if let Ok(mut kept) = self.offers.lock() {
+            kept.clear();
+        }
+    }
+
+    /// Queues a link (or why it was refused) for the window; the oldest goes when too many wait.
+    pub fn queue_link(&self, link: Result<String, CommandError>) {
+        if let Ok(mut links) = self.links.lock() {
+            links.push_back(link);
+            while links.len() > KEPT_LINKS {
+                links.pop_front();
+            }
+        }
+    }
+
+    /// The oldest link waiting, if any.
+    pub fn take_link(&self) -> Option<Result<String, CommandError>> {
+        self.links.lock().ok().and_then(|mut links| links.pop_front())
     }
 
     /// Keeps a signed presentation for the saves that follow (the oldest kept one goes when there are too many).

@@ -18,6 +18,10 @@ pub struct Settings {
     /// Offline mode: Carnet fetches nothing (issuer keys, status lists, pictures), and checks with what it cached.
     #[serde(default)]
     pub offline: bool,
+    /// "Allow issuers on this computer (for testing)": offers from `http://127.0.0.1` / `localhost` are received
+    /// ([`crate::net::NetPolicy::allow_local_issuers`]). Off unless the learner turns it on.
+    #[serde(default)]
+    pub allow_local_issuers: bool,
 }
 
 pub(crate) fn get(store: &Store) -> Result<Settings, StoreError> {
@@ -34,4 +38,18 @@ pub(crate) fn set(store: &Store, settings: &Settings) -> Result<(), StoreError> 
         KEY.to_vec(),
         settings,
     )?])
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn settings_saved_before_the_local_issuer_switch_read_with_it_off() {
+        let old: Settings = serde_json::from_str(r#"{"language":"fr"}"#).unwrap();
+        assert_eq!(old.language.as_deref(), Some("fr"));
+        assert!(!old.allow_local_issuers);
+        assert!(!Settings::default().allow_local_issuers);
+    }
 }

@@ -109,8 +109,10 @@ export function waitForExit(child, timeoutMs) {
  * Launches Carnet under tauri-driver and returns a WebDriver session on its main window.
  * @param {string} name  used to name log files in the artifacts folder
  * @param {Record<string,string>} extraEnv
+ * @param {{onboard?: boolean, args?: string[]}} options  `args`: the app's command line (a deep link, as the OS
+ *   gives it to a first launch)
  */
-export async function launchApp(name, extraEnv = {}, { onboard = true } = {}) {
+export async function launchApp(name, extraEnv = {}, { onboard = true, args = [] } = {}) {
   const { home, env } = isolatedEnv(extraEnv);
   const port = await freePort();
   const nativePort = await freePort();
@@ -130,7 +132,7 @@ export async function launchApp(name, extraEnv = {}, { onboard = true } = {}) {
     connectionRetryTimeout: 120_000,
     capabilities: {
       'wdio:enforceWebDriverClassic': true,
-      'tauri:options': { application: appBinary() },
+      'tauri:options': { application: appBinary(), args },
     },
   });
   // The page loads after the session starts: every element lookup waits up to 15 s for it.

@@ -8,6 +8,8 @@ import type {
   Disclosure,
   ImportEvent,
   ImportItem,
+  OfferOutcome,
+  OfferView,
   Outcome,
   Platform,
   PortfolioEntry,
@@ -32,6 +34,20 @@ export interface FakeOptions {
   keyringAvailable?: boolean;
   passphrase?: string;
   statusError?: CommandError;
+}
+
+/** The fake issuer behind every offer link: what inspecting shows, and how accepting goes. */
+export interface FakeIssuer {
+  /** The code the issuer expects (`null`: no transaction code). */
+  txCode: string | null;
+  txLength: number | null;
+  /** An error inspecting answers with (the link cannot be read, the issuer is unreachable…). */
+  inspectError: string | null;
+  /** An error accepting answers with, whatever the code. */
+  acceptError: string | null;
+  allowLocal: boolean;
+  /** Links the OS handed over, waiting for the window (an Outcome: a refused link is an error). */
+  links: Outcome<string>[];
 }
 
 const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
@@ -116,6 +132,24 @@ export function fakePlatform(opts: FakeOptions = {}) {
     saved.push({ what, id, path, extra });
     logShare(id, form);
     return ok({ path, sizeBytes: 2210 });
+  };
+  // Offers: one fake issuer, the inspected offers, and what the shell was asked.
+  const issuer: FakeIssuer = { txCode: '493817', txLength: 6, inspectError: null, acceptError: null, allowLocal: false, links: [] };
+  const offers = new Map<string, string>();
+  let linkListener: (() => void) | null = null;
+  const offerView = (id: string, profileId: string | null): OfferView => {
+    const p = holderOf(profileId);
+    return {
+      offerId: id, protocol: 'openid4vci', issuer: 'https://emetteur.cegep.example', issuerDomain: 'emetteur.cegep.example',
+      localIssuer: false, issuerName: 'Cégep de Sainte-Foy', issuerLogo: null, issuerLogoAlt: null,
+      credentials: [
+        { id: 'OB_ldp', name: 'Techniques de soins infirmiers', description: 'Diplôme d’études collégiales', format: 'ldp_vc', unsupported: null },
+        { id: 'OB_sd', name: 'Carte étudiante', description: null, format: 'vc+sd-jwt', unsupported: 'format vc+sd-jwt' },
+      ],
+      profileId: p.id, profileName: p.name, profileDid: p.didKey,
+      txCode: issuer.txCode === null ? null : { inputMode: 'numeric', length: issuer.txLength, description: 'Le code reçu par courriel' },
+      requestOrigin: null,
+    };
   };
   const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 
@@ -321,8 +355,64 @@ export function fakePlatform(opts: FakeOptions = {}) {
         ];
         return ok(reports);
       }),
+    offerSettings: async () => unlocked(() => ok({ allowLocalIssuers: issuer.allowLocal })),
+    setAllowLocalIssuers: async (allow) =>
+      unlocked(() => {
+        calls.push(`setAllowLocalIssuers:${allow}`);
+        issuer.allowLocal = allow;
+        return ok({ allowLocalIssuers: allow });
+      }),
+    inspectOffer: async (link, profileId, language) =>
+      unlocked(() => {
+        calls.push(`inspectOffer:${link}:${language}`);
+        if (issuer.inspectError) return fail<OfferView>(issuer.inspectError);
+        const id = `offer-${offers.size + 1}`;
+        offers.set(id, link);
+        return ok(offerView(id, profileId));
+      }),
+    acceptOffer: async (offerId, profileId, txCode) =>
+      unlocked(() => {
+        calls.push(`acceptOffer:${offerId}:${profileId}:${txCode}`);
+        if (!offers.has(offerId)) return fail<OfferOutcome>('offer.not_found');
+        if (issuer.acceptError) return fail<OfferOutcome>(issuer.acceptError);
+        if (issuer.txCode !== null && txCode !== issuer.txCode) return fail<OfferOutcome>('offer.wrong_tx_code');
+        offers.delete(offerId);
+        const id = `c${credentials.length + 1}`;
+        credentials.push({
+          id, name: 'Techniques de soins infirmiers', issuer: 'did:key:z6MkCegep', issuerName: 'Cégep de Sainte-Foy',
+          description: 'Diplôme d’études collégiales', awarded: '2026-11-29T10:00:00Z', validUntil: null, verdict: 'valid',
+          partlyChecked: false, quarantined: false, superseded: false, tags: [], alignments: [], hasImage: false,
+          imageSource: null, issuerIdentity: { kind: 'keyOnly', method: 'did:key' },
+        });
+        return ok({
+          issuer: 'https://emetteur.cegep.example', profileId: holderOf(profileId).id,
+          items: [{ file: 'offer from https://emetteur.cegep.example', index: 0, outcome: 'imported', reason: null,
+            credentialId: id, name: 'Techniques de soins infirmiers', verdict: 'valid', quarantined: false }],
+          skipped: [{ id: 'OB_sd', name: 'Carte étudiante', description: null, format: 'vc+sd-jwt', unsupported: 'format vc+sd-jwt' }],
+        });
+      }),
+    declineOffer: async (offerId) => {
+      calls.push(`declineOffer:${offerId}`);
+      offers.delete(offerId);
+    },
+    takeOfferLink: async () => {
+      calls.push('takeOfferLink');
+      const next = issuer.links.shift();
+      return next === undefined ? ok(null) : next;
+    },
+    onOfferLink: async (handler) => {
+      linkListener = handler;
+      return () => {
+        linkListener = null;
+      };
+    },
     onDrop: async () => () => {},
     chooseImportFiles: async () => ['/tmp/badge.png'],
   };
-  return { platform, calls, profiles, credentials, today, notPresentable, qr, saved, shares, existing };
+  /** As the OS does: a link arrives (queued in the shell) and the window is told. */
+  const deliverLink = (link: Outcome<string>) => {
+    issuer.links.push(link);
+    linkListener?.();
+  };
+  return { platform, calls, profiles, credentials, today, notPresentable, qr, saved, shares, existing, issuer, deliverLink };
 }

@@ -82,7 +82,7 @@ describe('message catalogues', () => {
     const codes = new Set<string>();
     for (const file of sources) {
       const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(/"((?:data_dir|wallet|app|store|vault|profile|credential|backup|import|verify|net|present|qr|share|file)\.[a-z_]+)"/g)) codes.add(m[1]!);
+      for (const m of text.matchAll(/"((?:data_dir|wallet|app|store|vault|profile|credential|backup|import|verify|net|present|qr|share|file|offer)\.[a-z_]+)"/g)) codes.add(m[1]!);
     }
     expect(codes.size).toBeGreaterThan(5);
     for (const code of codes) {

@@ -7,6 +7,7 @@ import { Channel } from '@tauri-apps/api/core';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import {
   commands,
+  events,
   type AppInfo_Serialize,
   type Check_Serialize,
   type CommandError,
@@ -22,6 +23,12 @@ import {
   type PortfolioPage_Serialize,
   type PortfolioQuery_Deserialize,
   type ExportReport,
+  type OfferedCredential_Serialize,
+  type OfferOutcome_Serialize,
+  type OfferSettings,
+  type OfferView_Serialize,
+  type TxCodeRequest_Serialize,
+  type TxInputMode,
   type PageLanguage,
   type PresentationPreview_Serialize,
   type PresentFormat,
@@ -55,6 +62,10 @@ export type Disclosure = Disclosure_Serialize;
 export type CreatedPresentation = CreatedPresentation_Serialize;
 export type ShareRecord = ShareRecord_Serialize;
 export type VerificationReport = VerificationReport_Serialize;
+export type OfferView = OfferView_Serialize;
+export type OfferOutcome = OfferOutcome_Serialize;
+export type OfferedCredential = OfferedCredential_Serialize;
+export type TxCodeRequest = TxCodeRequest_Serialize;
 /** What the window asks of the portfolio (the shape the shell reads). */
 export type PortfolioQuery = PortfolioQuery_Deserialize;
 /** What the window asks to present (the shape the shell reads). */
@@ -64,6 +75,8 @@ export type {
   ExportReport,
   ImportSummary,
   IssuerIdentity,
+  OfferSettings,
+  TxInputMode,
   PageLanguage,
   PresentFormat,
   Profile,
@@ -114,6 +127,19 @@ export interface Platform {
   shareHistory(): Promise<Outcome<ShareRecord[]>>;
   /** Verifies a presentation file someone gave the learner (nothing is imported). */
   openPresentation(path: string, challenge: string | null, domain: string | null): Promise<Outcome<VerificationReport[]>>;
+  /** Whether issuers on this computer are allowed (the wallet's settings; off by default). */
+  offerSettings(): Promise<Outcome<OfferSettings>>;
+  setAllowLocalIssuers(allow: boolean): Promise<Outcome<OfferSettings>>;
+  /** Reads an offer link and what the consent screen shows; nothing is asked of the issuer's token endpoint. */
+  inspectOffer(link: string, profileId: string | null, language: string | null): Promise<Outcome<OfferView>>;
+  /** The learner said yes: receives, verifies and stores every credential of the offer, or none. */
+  acceptOffer(offerId: string, profileId: string | null, txCode: string | null): Promise<Outcome<OfferOutcome>>;
+  /** The learner said no: the shell forgets the offer; nothing is sent. */
+  declineOffer(offerId: string): Promise<void>;
+  /** The oldest offer link the OS handed to Carnet and not yet shown (an error when the link was refused). */
+  takeOfferLink(): Promise<Outcome<string | null>>;
+  /** Calls `handler` when an offer link arrives; returns a function that stops listening. */
+  onOfferLink(handler: () => void): Promise<() => void>;
   /** Files and folders dropped on the window; returns a function that stops listening. */
   onDrop(handler: (paths: string[]) => void): Promise<() => void>;
   chooseImportFiles(): Promise<string[]>;
@@ -192,6 +218,21 @@ export const tauriPlatform: Platform = {
   savePresentationPage: (id, path, name, language) => call(() => commands.savePresentationPage(id, path, name, language)),
   shareHistory: () => call(() => commands.shareHistory()),
   openPresentation: (path, challenge, domain) => call(() => commands.openPresentation(path, challenge, domain)),
+  offerSettings: () => call(() => commands.offerSettings()),
+  setAllowLocalIssuers: (allow) => call(() => commands.setAllowLocalIssuers(allow)),
+  inspectOffer: (link, profileId, language) => call(() => commands.inspectOffer(link, profileId, language)),
+  acceptOffer: (offerId, profileId, txCode) => call(() => commands.acceptOffer(offerId, profileId, txCode)),
+  async declineOffer(offerId) {
+    await call(() => commands.declineOffer(offerId));
+  },
+  takeOfferLink: () => call(() => commands.takeOfferLink()),
+  async onOfferLink(handler) {
+    try {
+      return await events.offerLinkReceived.listen(() => handler());
+    } catch {
+      return () => {};
+    }
+  },
   async onDrop(handler) {
     try {
       return await getCurrentWebview().onDragDropEvent((event) => {
