@@ -323,6 +323,36 @@ pub async fn remove_credential(state: State<'_, AppState>, id: String) -> Res<()
     state.with_wallet(move |w| w.remove_credential(&id)).await
 }
 
+// ---- the demo portfolio ----
+
+/// Adds the demo portfolio (signed credentials from named demo issuers, verified like any import, labelled demo);
+/// returns how many were added (none the second time).
+#[tauri::command]
+#[specta::specta]
+pub async fn add_demo_portfolio(state: State<'_, AppState>) -> Res<u32> {
+    state
+        .with_wallet(|w| {
+            // Verification's future is not Send: run here, on the wallet's blocking thread.
+            let items = tauri::async_runtime::block_on(w.add_demo())?;
+            let added = items
+                .iter()
+                .filter(|i| i.outcome != wallet_core::importer::ItemOutcome::Duplicate)
+                .count();
+            Ok::<_, wallet_core::WalletError>(u32::try_from(added).unwrap_or(u32::MAX))
+        })
+        .await
+}
+
+/// Removes every demo credential, and nothing else; returns how many.
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_demo_portfolio(state: State<'_, AppState>) -> Res<u32> {
+    state
+        .with_wallet(|w| w.remove_demo())
+        .await
+        .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+}
+
 // ---- presentations (the Share page) ----
 
 /// The network for re-checking credentials: the default policy (public https addresses only), with the wallet's

@@ -45,6 +45,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::credential_detail,
             commands::credential_image,
             commands::remove_credential,
+            commands::add_demo_portfolio,
+            commands::remove_demo_portfolio,
             commands::preview_presentation,
             commands::create_presentation,
             commands::save_presentation,

@@ -121,6 +121,17 @@ describe('first run', () => {
     await fireEvent.click(screen.getByTestId('create-wallet'));
     await screen.findByRole('navigation', { name: 'Main navigation' });
     expect(fake.calls).toContain('initWallet:keyring');
+    expect(fake.calls).not.toContain('addDemoPortfolio');
+  });
+
+  it('adds the demo portfolio only when asked', async () => {
+    const fake = fakePlatform({ state: 'uninitialized', keyringAvailable: true });
+    render(App, { props: { platform: fake.platform, version: '0.1.0' } });
+    await screen.findByRole('heading', { name: 'Welcome to Carnet' });
+    await fireEvent.click(screen.getByLabelText(/Add a demo portfolio/));
+    await fireEvent.click(screen.getByTestId('create-wallet'));
+    await screen.findByRole('navigation', { name: 'Main navigation' });
+    expect(fake.calls.indexOf('addDemoPortfolio')).toBeGreaterThan(fake.calls.indexOf('initWallet:keyring'));
   });
 });
 

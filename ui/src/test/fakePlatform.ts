@@ -296,6 +296,16 @@ export function fakePlatform(opts: FakeOptions = {}) {
         credentials.splice(credentials.findIndex((c) => c.id === id), 1);
         return ok(null);
       }),
+    addDemoPortfolio: async () =>
+      unlocked(() => {
+        calls.push('addDemoPortfolio');
+        return ok(13);
+      }),
+    removeDemoPortfolio: async () =>
+      unlocked(() => {
+        calls.push('removeDemoPortfolio');
+        return ok(13);
+      }),
     credentialImage: async () => null,
     previewPresentation: async (req) =>
       unlocked(() => {

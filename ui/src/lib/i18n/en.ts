@@ -41,6 +41,10 @@ export const en = {
     profileHelp: 'A profile is an identity with its own DID, for example “Personal” or “Work”. You can add others later.',
     profileName: 'Profile name',
     profileDefault: 'Personal',
+    demoHeading: 'See Carnet in action',
+    demo: 'Add a demo portfolio',
+    demoHelp:
+      'A dozen sample badges and attestations from clearly named demo issuers, labelled “demo” everywhere. Remove them in one click from Settings.',
     create: 'Create my wallet',
     creating: 'Creating your wallet…',
   },

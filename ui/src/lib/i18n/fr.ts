@@ -45,6 +45,10 @@ export const fr: Messages = {
       'Un profil est une identité avec son propre DID, par exemple « Personnel » ou « Travail ». Vous pourrez en ajouter d’autres.',
     profileName: 'Nom du profil',
     profileDefault: 'Personnel',
+    demoHeading: 'Voir Carnet à l’œuvre',
+    demo: 'Ajouter un portfolio de démonstration',
+    demoHelp:
+      'Une douzaine de badges et d’attestations d’exemple, d’émetteurs de démonstration clairement nommés, marqués « démo » partout. Retirez-les en un clic dans les réglages.',
     create: 'Créer mon portefeuille',
     creating: 'Création de votre portefeuille…',
   },

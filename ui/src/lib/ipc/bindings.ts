@@ -53,6 +53,13 @@ export const commands = {
 	credentialImage: (id: string) => typedError<string | null, CommandError>(__TAURI_INVOKE("credential_image", { id })),
 	/**  Removes a credential for good (the window asks first). */
 	removeCredential: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("remove_credential", { id })),
+	/**
+	 *  Adds the demo portfolio (signed credentials from named demo issuers, verified like any import, labelled demo);
+	 *  returns how many were added (none the second time).
+	 */
+	addDemoPortfolio: () => typedError<number, CommandError>(__TAURI_INVOKE("add_demo_portfolio")),
+	/**  Removes every demo credential, and nothing else; returns how many. */
+	removeDemoPortfolio: () => typedError<number, CommandError>(__TAURI_INVOKE("remove_demo_portfolio")),
 	/**  What presenting `request` would disclose — each credential re-checked now — before anything is signed. */
 	previewPresentation: (request: PresentRequest_Deserialize) => typedError<PresentationPreview_Serialize, CommandError>(__TAURI_INVOKE("preview_presentation", { request })),
 	/**

@@ -114,6 +114,10 @@ export interface Platform {
   portfolio(query: PortfolioQuery): Promise<Outcome<PortfolioPage>>;
   credentialDetail(id: string): Promise<Outcome<CredentialDetail>>;
   removeCredential(id: string): Promise<Outcome<null>>;
+  /** Adds the demo portfolio (labelled demo); how many were added. */
+  addDemoPortfolio(): Promise<Outcome<number>>;
+  /** Removes every demo credential, and nothing else; how many. */
+  removeDemoPortfolio(): Promise<Outcome<number>>;
   /** The badge's picture as a data: URI, or null. */
   credentialImage(id: string): Promise<string | null>;
   /** What presenting `request` would disclose, each credential re-checked now; nothing is signed. */
@@ -207,6 +211,8 @@ export const tauriPlatform: Platform = {
   portfolio: (query) => call(() => commands.portfolio(query)),
   credentialDetail: (id) => call(() => commands.credentialDetail(id)),
   removeCredential: (id) => call(() => commands.removeCredential(id)),
+  addDemoPortfolio: () => call(() => commands.addDemoPortfolio()),
+  removeDemoPortfolio: () => call(() => commands.removeDemoPortfolio()),
   async credentialImage(id) {
     const r = await call(() => commands.credentialImage(id));
     return r.ok ? r.value : null;
