@@ -291,14 +291,21 @@ pub async fn portfolio(state: State<'_, AppState>, query: PortfolioQuery) -> Res
     })
 }
 
-/// One credential with its verification checks.
+/// One credential with its verification checks, its signed text and the earlier versions it replaced.
 #[tauri::command]
 #[specta::specta]
 pub async fn credential_detail(state: State<'_, AppState>, id: String) -> Res<CredentialDetail> {
-    state
-        .with_wallet(move |w| w.credential(&id))
-        .await
-        .map(Into::into)
+    state.with_wallet(move |w| detail_of(w, w.credential(&id)?)).await
+}
+
+fn detail_of(
+    w: &wallet_core::Wallet,
+    d: wallet_core::portfolio::Detail,
+) -> Result<CredentialDetail, WalletError> {
+    let earlier = w.earlier_versions(&d.entry.id)?;
+    let mut detail = CredentialDetail::from(d);
+    detail.earlier_versions = earlier.into_iter().map(Into::into).collect();
+    Ok(detail)
 }
 
 /// What the portfolio's filters can offer (issuers, achievement types, years, profiles), with counts.
@@ -363,7 +370,8 @@ pub async fn reverify_credential(state: State<'_, AppState>, id: String) -> Res<
             } else {
                 net()?
             };
-            Ok(tauri::async_runtime::block_on(w.reverify(&id, &net))?.into())
+            let d = tauri::async_runtime::block_on(w.reverify(&id, &net))?;
+            Ok(detail_of(w, d)?)
         })
         .await
 }

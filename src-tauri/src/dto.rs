@@ -471,6 +471,8 @@ pub struct CredentialDetail {
     pub verified_at: Option<String>,
     /// The newer version that replaced this one.
     pub superseded_by: Option<String>,
+    /// The earlier versions this one replaced, most recent first.
+    pub earlier_versions: Vec<PortfolioEntry>,
     /// The signed credential as stored (JSON or JWT text), for the raw view and its copy button.
     pub raw: String,
 }
@@ -497,6 +499,7 @@ impl From<wallet_core::portfolio::Detail> for CredentialDetail {
             checks: d.checks.into_iter().map(check).collect(),
             verified_at: d.verified_at.map(rfc3339),
             superseded_by: d.superseded_by,
+            earlier_versions: Vec::new(),
             raw: String::from_utf8_lossy(&d.raw).into_owned(),
         }
     }

@@ -247,6 +247,7 @@ export function fakePlatform(opts: FakeOptions = {}) {
       entry: { ...entry },
       verifiedAt: verifiedAt[id] ?? '2026-11-27T08:05:31Z',
       supersededBy: supersededBy[id] ?? null,
+      earlierVersions: credentials.filter((c) => supersededBy[c.id] === id).map((c) => ({ ...c })),
       raw: `{"@context":["https://www.w3.org/ns/credentials/v2"],"id":"urn:uuid:${id}","name":"${entry.name ?? ''}"}`,
       checks: [
         failed

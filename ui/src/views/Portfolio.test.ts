@@ -109,10 +109,10 @@ describe('Portfolio', () => {
     expect(screen.queryByTestId('portfolio-more')).toBeNull();
   });
 
-  it('opens details from a card, and the newer version from a superseded one', async () => {
+  it('opens details from a card, the newer version from a superseded one, and back', async () => {
     const creds = sampleCredentials();
     creds[0]!.superseded = true;
-    const fake = await appOn('portfolio', { credentials: creds }, (f) => {
+    await appOn('portfolio', { credentials: creds }, (f) => {
       f.supersededBy.s1 = 's2';
     });
     await waitFor(() => expect(screen.getAllByTestId('credential-card')).toHaveLength(5));
@@ -122,7 +122,10 @@ describe('Portfolio', () => {
     await within(panel).findByTestId('superseded-note');
     await fireEvent.click(within(panel).getByRole('button', { name: 'Open the newer version' }));
     await waitFor(() => expect(within(screen.getByTestId('credential-detail')).getByRole('heading', { level: 2 }).textContent).toBe('Soins infirmiers II'));
-    expect(fake.calls).toBeDefined();
+    // And back from the newer one to the version it replaced.
+    const back = await within(screen.getByTestId('credential-detail')).findByTestId('earlier-versions');
+    await fireEvent.click(within(back).getByRole('button', { name: 'Open the version of May 1, 2023' }));
+    await waitFor(() => expect(within(screen.getByTestId('credential-detail')).getByRole('heading', { level: 2 }).textContent).toBe('Soins infirmiers I'));
   });
 
   it('marks an expired credential in words, not only colour', async () => {

@@ -280,6 +280,8 @@ export const en = {
   details: {
     untitled: 'Credential',
     openNewer: 'Open the newer version',
+    earlierVersions: 'This replaced earlier versions:',
+    openEarlier: (when: string) => `Open the version of ${when}`,
     recipient: 'Awarded to',
     expired: '(expired)',
     achievementType: 'Achievement type',

@@ -288,6 +288,8 @@ export const fr: Messages = {
   details: {
     untitled: 'Attestation',
     openNewer: 'Ouvrir la version récente',
+    earlierVersions: 'Elle remplace des versions antérieures :',
+    openEarlier: (when: string) => `Ouvrir la version du ${when}`,
     recipient: 'Décernée à',
     expired: '(expirée)',
     achievementType: 'Type de réussite',

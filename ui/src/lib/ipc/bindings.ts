@@ -46,7 +46,7 @@ export const commands = {
 	cancelImport: () => typedError<null, CommandError>(__TAURI_INVOKE("cancel_import")),
 	/**  A page of the portfolio: filtered and sorted as `query` says (most recently awarded first by default). */
 	portfolio: (query: PortfolioQuery_Deserialize) => typedError<PortfolioPage_Serialize, CommandError>(__TAURI_INVOKE("portfolio", { query })),
-	/**  One credential with its verification checks. */
+	/**  One credential with its verification checks, its signed text and the earlier versions it replaced. */
 	credentialDetail: (id: string) => typedError<CredentialDetail_Serialize, CommandError>(__TAURI_INVOKE("credential_detail", { id })),
 	/**  A credential's picture as a data: URI (the baked image), when it has one. */
 	credentialImage: (id: string) => typedError<string | null, CommandError>(__TAURI_INVOKE("credential_image", { id })),
@@ -245,6 +245,8 @@ export type CredentialDetail_Deserialize = {
 	verifiedAt?: string | null,
 	/**  The newer version that replaced this one. */
 	supersededBy?: string | null,
+	/**  The earlier versions this one replaced, most recent first. */
+	earlierVersions: PortfolioEntry_Deserialize[],
 	/**  The signed credential as stored (JSON or JWT text), for the raw view and its copy button. */
 	raw: string,
 };
@@ -257,6 +259,8 @@ export type CredentialDetail_Serialize = {
 	verifiedAt: string | null,
 	/**  The newer version that replaced this one. */
 	supersededBy: string | null,
+	/**  The earlier versions this one replaced, most recent first. */
+	earlierVersions: PortfolioEntry_Serialize[],
 	/**  The signed credential as stored (JSON or JWT text), for the raw view and its copy button. */
 	raw: string,
 };
