@@ -183,4 +183,22 @@ describe('J3 timeline and skills, J4 details and the verification panel', () => 
       await audit(browser, `${lang} quarantine`);
     });
   }
+
+  it('dark theme: the same views pass axe-core (no serious or critical violation)', async () => {
+    const { browser } = app;
+    await goTo(browser, 'settings', 'Réglages');
+    await browser.$('[data-theme-choice="dark"]').click();
+    await browser.waitUntil(async () => (await browser.$('html').getAttribute('data-theme')) === 'dark', { timeoutMsg: 'dark theme applies' });
+    await audit(browser, 'settings (dark)');
+    await goTo(browser, 'portfolio', 'Portfolio');
+    await browser.waitUntil(async () => (await browser.$$('[data-testid="credential-card"]')).length === 3, { timeout: 15_000 });
+    await audit(browser, 'portfolio (dark)');
+    await browser.$('[data-testid="credential-card"]').click();
+    await browser.$('[data-testid="verification-panel"]').waitForExist({ timeout: 15_000 });
+    await app.screenshot('fr-dark-details.png');
+    await audit(browser, 'details (dark)');
+    await goTo(browser, 'timeline', 'Parcours');
+    await browser.$('[data-testid="timeline"]').waitForExist({ timeout: 15_000 });
+    await audit(browser, 'timeline (dark)');
+  });
 });
