@@ -20,5 +20,7 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.ts'],
+    // Whole-app renders with an axe-core audit take a few seconds on a shared machine.
+    testTimeout: 20_000,
   },
 });

@@ -11,9 +11,10 @@ use tauri::State;
 use wallet_core::{KdfParams, NewProtection, Passphrase, WalletError};
 
 use crate::dto::{
-    AppInfo, CreatedPresentation, CredentialDetail, ExportReport, ImportEvent, ImportSummary, PageLanguage,
-    PortfolioPage, PortfolioQuery, PresentRequest, PresentationPreview, Profile, Protection, QrForm,
-    QrOutcome, RestoreReport, SavedFile, ShareRecord, VerificationReport, WalletInfo, WalletStatus,
+    AppInfo, Collection, CreatedPresentation, CredentialDetail, CredentialFacts, ExportReport, Facets,
+    ImportEvent, ImportSummary, IssuerSummary, PageLanguage, PortfolioPage, PortfolioQuery, PresentRequest,
+    PresentationPreview, Profile, Protection, QrForm, QrOutcome, RestoreReport, SavedFile, Settings,
+    ShareRecord, Skills, Timeline, VerificationReport, WalletInfo, WalletStatus,
 };
 use crate::error::CommandError;
 use crate::files;
@@ -221,6 +222,7 @@ fn run_import(
 ) -> Result<ImportSummary, WalletError> {
     let options = wallet_core::importer::ImportOptions {
         keep_unverified,
+        net: policy(w)?,
         ..Default::default()
     };
     let summary = w.import(
@@ -281,17 +283,11 @@ pub async fn cancel_import(state: State<'_, AppState>) -> Res<()> {
     Ok(())
 }
 
-/// A page of the portfolio, most recently awarded first.
+/// A page of the portfolio: filtered and sorted as `query` says (most recently awarded first by default).
 #[tauri::command]
 #[specta::specta]
 pub async fn portfolio(state: State<'_, AppState>, query: PortfolioQuery) -> Res<PortfolioPage> {
-    let q = wallet_core::portfolio::Query {
-        search: query.search,
-        include_quarantined: query.include_quarantined,
-        offset: query.offset as usize,
-        limit: query.limit as usize,
-        ..Default::default()
-    };
+    let q = wallet_core::portfolio::Query::from(query);
     let page = state.with_wallet(move |w| w.portfolio(&q)).await?;
     Ok(PortfolioPage {
         total: u32::try_from(page.total).unwrap_or(u32::MAX),
@@ -299,14 +295,85 @@ pub async fn portfolio(state: State<'_, AppState>, query: PortfolioQuery) -> Res
     })
 }
 
-/// One credential with its verification checks.
+/// One credential with its verification checks, its signed text and the earlier versions it replaced.
 #[tauri::command]
 #[specta::specta]
 pub async fn credential_detail(state: State<'_, AppState>, id: String) -> Res<CredentialDetail> {
+    state.with_wallet(move |w| detail_of(w, w.credential(&id)?)).await
+}
+
+fn detail_of(
+    w: &wallet_core::Wallet,
+    d: wallet_core::portfolio::Detail,
+) -> Result<CredentialDetail, WalletError> {
+    let earlier = w.earlier_versions(&d.entry.id)?;
+    let mut detail = CredentialDetail::from(d);
+    detail.earlier_versions = earlier.into_iter().map(Into::into).collect();
+    Ok(detail)
+}
+
+/// What the portfolio's filters can offer (issuers, achievement types, years, profiles), with counts.
+#[tauri::command]
+#[specta::specta]
+pub async fn portfolio_facets(state: State<'_, AppState>, include_quarantined: bool) -> Res<Facets> {
     state
-        .with_wallet(move |w| w.credential(&id))
+        .with_wallet(move |w| w.portfolio_facets(include_quarantined))
         .await
         .map(Into::into)
+}
+
+/// The timeline: years, then issuers, and the pathways between credentials.
+#[tauri::command]
+#[specta::specta]
+pub async fn timeline(state: State<'_, AppState>) -> Res<Timeline> {
+    state.with_wallet(|w| w.timeline()).await.map(Into::into)
+}
+
+/// Skills by framework, achievement types, tags, fields of study; `search` narrows them.
+#[tauri::command]
+#[specta::specta]
+pub async fn skills(state: State<'_, AppState>, search: Option<String>) -> Res<Skills> {
+    state
+        .with_wallet(move |w| w.skills(search.as_deref().filter(|s| !s.trim().is_empty())))
+        .await
+        .map(Into::into)
+}
+
+/// Each issuer with its identity, key binding, endorsements, award span and credentials.
+#[tauri::command]
+#[specta::specta]
+pub async fn issuers(state: State<'_, AppState>) -> Res<Vec<IssuerSummary>> {
+    Ok(state
+        .with_wallet(|w| w.issuers())
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// Criteria, results, evidence, endorsements, alignments… read again from the signed bytes; null when the proof
+/// does not hold (nothing unsigned is shown).
+#[tauri::command]
+#[specta::specta]
+pub async fn credential_facts(state: State<'_, AppState>, id: String) -> Res<Option<CredentialFacts>> {
+    let facts = state
+        .with_wallet(move |w| tauri::async_runtime::block_on(w.credential_facts(&id)))
+        .await?;
+    Ok(facts.map(Into::into))
+}
+
+/// Verifies a stored credential again now — online unless the learner chose offline mode, else with the wallet's
+/// cache — and keeps the new verdict; the answer holds as of its `verified_at`.
+#[tauri::command]
+#[specta::specta]
+pub async fn reverify_credential(state: State<'_, AppState>, id: String) -> Res<CredentialDetail> {
+    state
+        .with_wallet(move |w| -> Res<CredentialDetail> {
+            let net = net(w)?;
+            let d = tauri::async_runtime::block_on(w.reverify(&id, &net))?;
+            Ok(detail_of(w, d)?)
+        })
+        .await
 }
 
 /// A credential's picture as a data: URI (the baked image), when it has one.
@@ -353,13 +420,102 @@ pub async fn remove_demo_portfolio(state: State<'_, AppState>) -> Res<u32> {
         .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
 }
 
+// ---- collections ----
+
+#[tauri::command]
+#[specta::specta]
+pub async fn collections(state: State<'_, AppState>) -> Res<Vec<Collection>> {
+    Ok(state
+        .with_wallet(|w| w.collections())
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_collection(state: State<'_, AppState>, name: String) -> Res<Collection> {
+    state
+        .with_wallet(move |w| w.create_collection(&name))
+        .await
+        .map(Into::into)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn rename_collection(state: State<'_, AppState>, id: String, name: String) -> Res<Collection> {
+    state
+        .with_wallet(move |w| w.rename_collection(&id, &name))
+        .await
+        .map(Into::into)
+}
+
+/// Deletes a collection (its credentials stay in the wallet).
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_collection(state: State<'_, AppState>, id: String) -> Res<()> {
+    state.with_wallet(move |w| w.delete_collection(&id)).await
+}
+
+/// Adds credentials to a collection (`member`), or takes them out.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_collection_members(
+    state: State<'_, AppState>,
+    id: String,
+    credential_ids: Vec<String>,
+    member: bool,
+) -> Res<Collection> {
+    state
+        .with_wallet(move |w| w.set_collection_members(&id, &credential_ids, member))
+        .await
+        .map(Into::into)
+}
+
+// ---- settings ----
+
+/// The learner's settings (language, theme, offline mode), kept encrypted in the wallet.
+#[tauri::command]
+#[specta::specta]
+pub async fn settings(state: State<'_, AppState>) -> Res<Settings> {
+    state.with_wallet(|w| w.settings()).await.map(Into::into)
+}
+
+/// Keeps new settings in the wallet and returns them.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_settings(state: State<'_, AppState>, settings: Settings) -> Res<Settings> {
+    state
+        .with_wallet(move |w| {
+            let new = settings.applied_to(w.settings()?);
+            w.set_settings(&new)?;
+            w.settings()
+        })
+        .await
+        .map(Into::into)
+}
+
 // ---- presentations (the Share page) ----
 
-/// The network for re-checking credentials: the default policy (public https addresses only), with the wallet's
-/// cache answering for what cannot be fetched.
-fn net() -> Res<wallet_core::net::Net> {
-    wallet_core::net::Net::new(wallet_core::net::NetPolicy::default())
-        .map_err(|e| CommandError::new(e.code(), e.to_string()))
+/// The network policy the learner chose: offline mode fetches nothing (the wallet's cache answers), else the
+/// default (public https addresses only).
+fn policy(w: &wallet_core::Wallet) -> Result<wallet_core::net::NetPolicy, WalletError> {
+    Ok(if w.settings()?.offline {
+        wallet_core::net::NetPolicy::offline()
+    } else {
+        wallet_core::net::NetPolicy::default()
+    })
+}
+
+/// The network for checking credentials under [`policy`], with the wallet's cache answering for what cannot be
+/// fetched.
+fn net(w: &wallet_core::Wallet) -> Res<wallet_core::net::Net> {
+    let policy = policy(w)?;
+    if policy.offline {
+        return Ok(wallet_core::net::Net::offline());
+    }
+    wallet_core::net::Net::new(policy).map_err(|e| CommandError::new(e.code(), e.to_string()))
 }
 
 /// What presenting `request` would disclose — each credential re-checked now — before anything is signed.
@@ -372,7 +528,7 @@ pub async fn preview_presentation(
     let request = request.into();
     state
         .with_wallet(move |w| -> Res<PresentationPreview> {
-            let net = net()?;
+            let net = net(w)?;
             let preview = tauri::async_runtime::block_on(w.preview_presentation(&request, &net))?;
             Ok(preview.into())
         })
@@ -391,7 +547,7 @@ pub async fn create_presentation(
     let request = request.into();
     let presentation = state
         .with_wallet(move |w| -> Res<wallet_core::present::Presentation> {
-            let net = net()?;
+            let net = net(w)?;
             Ok(tauri::async_runtime::block_on(w.present(
                 &request,
                 include_unverified,
@@ -603,7 +759,7 @@ pub async fn open_presentation(
             options.challenge = challenge;
             options.domain = domain;
             let bytes = files::read_limited(&path, options.limits.max_input_bytes)?;
-            let net = net()?;
+            let net = net(w)?;
             let reports = tauri::async_runtime::block_on(w.verify_with_cache(&bytes, &net, &options))?;
             Ok(reports.into_iter().map(Into::into).collect())
         })

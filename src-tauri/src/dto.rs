@@ -302,7 +302,64 @@ pub struct PortfolioQuery {
     pub search: Option<String>,
     pub include_quarantined: bool,
     pub offset: u32,
+    /// At most this many (0 = all).
     pub limit: u32,
+    /// Issuer id, or part of its name.
+    pub issuer: Option<String>,
+    pub profile_id: Option<String>,
+    /// `valid`, `invalid`, `indeterminate`, `error`.
+    pub verdict: Option<String>,
+    pub achievement_type: Option<String>,
+    pub year: Option<i32>,
+    /// Only this collection's credentials.
+    pub collection: Option<String>,
+    /// Only those kept in quarantine (the Quarantine view).
+    pub only_quarantined: Option<bool>,
+    /// Most recent first when not given.
+    pub sort: Option<SortOrder>,
+}
+
+/// The order of the portfolio.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum SortOrder {
+    Date,
+    DateAscending,
+    Name,
+    Issuer,
+}
+
+fn verdict_named(name: &str) -> Option<wallet_core::verify::Verdict> {
+    use wallet_core::verify::Verdict as V;
+    [V::Valid, V::Invalid, V::Indeterminate, V::Error]
+        .into_iter()
+        .find(|v| v.as_str() == name)
+}
+
+impl From<PortfolioQuery> for wallet_core::portfolio::Query {
+    fn from(q: PortfolioQuery) -> Self {
+        use wallet_core::portfolio::Sort;
+        Self {
+            search: q.search,
+            issuer: q.issuer,
+            profile_id: q.profile_id,
+            verdict: q.verdict.as_deref().and_then(verdict_named),
+            achievement_type: q.achievement_type,
+            year: q.year,
+            collection: q.collection,
+            only_quarantined: q.only_quarantined.unwrap_or(false),
+            sort: match q.sort.unwrap_or(SortOrder::Date) {
+                SortOrder::Date => Sort::Date,
+                SortOrder::DateAscending => Sort::DateAscending,
+                SortOrder::Name => Sort::Name,
+                SortOrder::Issuer => Sort::Issuer,
+            },
+            include_quarantined: q.include_quarantined,
+            offset: q.offset as usize,
+            limit: q.limit as usize,
+            ..Default::default()
+        }
+    }
 }
 
 /// One credential as the portfolio grid shows it.
@@ -330,6 +387,11 @@ pub struct PortfolioEntry {
     pub image_source: Option<String>,
     /// Who vouches for the issuer's name.
     pub issuer_identity: Option<IssuerIdentity>,
+    /// `Certificate`, `Badge`, `Degree`… as the achievement states it.
+    pub achievement_type: Option<String>,
+    /// How it arrived: `file`, `folder`, `paste`, `url`, `offer`, `demo`…
+    pub channel: Option<String>,
+    pub profile_id: Option<String>,
 }
 
 /// Who vouches for an issuer's self-asserted name: a web domain (confirmed when the signing key is in the domain's
@@ -372,6 +434,9 @@ impl From<wallet_core::portfolio::PortfolioEntry> for PortfolioEntry {
             has_image: e.has_image,
             image_source: e.image_source.map(picture_source),
             issuer_identity: e.issuer_identity.map(IssuerIdentity::from),
+            achievement_type: e.achievement_type,
+            channel: e.channel,
+            profile_id: e.profile_id,
         }
     }
 }
@@ -402,7 +467,14 @@ pub struct Check {
 pub struct CredentialDetail {
     pub entry: PortfolioEntry,
     pub checks: Vec<Check>,
+    /// When the checks were made: the answer holds "as of" this date.
     pub verified_at: Option<String>,
+    /// The newer version that replaced this one.
+    pub superseded_by: Option<String>,
+    /// The earlier versions this one replaced, most recent first.
+    pub earlier_versions: Vec<PortfolioEntry>,
+    /// The signed credential as stored (JSON or JWT text), for the raw view and its copy button.
+    pub raw: String,
 }
 
 fn check(c: wallet_core::verify::Check) -> Check {
@@ -426,6 +498,9 @@ impl From<wallet_core::portfolio::Detail> for CredentialDetail {
             entry: d.entry.into(),
             checks: d.checks.into_iter().map(check).collect(),
             verified_at: d.verified_at.map(rfc3339),
+            superseded_by: d.superseded_by,
+            earlier_versions: Vec::new(),
+            raw: String::from_utf8_lossy(&d.raw).into_owned(),
         }
     }
 }
@@ -803,11 +878,465 @@ impl From<wallet_core::verify::Report> for VerificationReport {
     }
 }
 
+// ---- the portfolio's views (timeline, skills, issuers, details, collections, settings) ----
+
+/// A competency or framework item an achievement is aligned to.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Alignment {
+    pub name: Option<String>,
+    pub framework: Option<String>,
+    pub code: Option<String>,
+    /// Shown as text with its target, never fetched.
+    pub url: Option<String>,
+    pub description: Option<String>,
+    pub target_type: Option<String>,
+}
+
+impl From<wallet_core::facts::Alignment> for Alignment {
+    fn from(a: wallet_core::facts::Alignment) -> Self {
+        Self {
+            name: a.name,
+            framework: a.framework,
+            code: a.code,
+            url: a.url,
+            description: a.description,
+            target_type: a.target_type,
+        }
+    }
+}
+
+/// A result the learner obtained, with what it measures.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ResultFact {
+    pub name: Option<String>,
+    pub value: Option<String>,
+    /// The rubric level achieved, by name.
+    pub level: Option<String>,
+    pub status: Option<String>,
+    pub result_type: Option<String>,
+    pub required_value: Option<String>,
+    pub value_min: Option<String>,
+    pub value_max: Option<String>,
+}
+
+/// Evidence of the work behind a credential.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Evidence {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// Markdown, shown as safe Markdown.
+    pub narrative: Option<String>,
+    /// Shown as text with its target, never fetched.
+    pub url: Option<String>,
+    pub genre: Option<String>,
+    pub audience: Option<String>,
+}
+
+/// An endorsement the credential carries, as signed inside it.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct EndorsementFact {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub endorser: Option<String>,
+    pub endorser_name: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// Everything the details view shows of a credential besides its verification, from its signed reading.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialFacts {
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub alignments: Vec<Alignment>,
+    pub achievement_type: Option<String>,
+    pub field_of_study: Option<String>,
+    pub specialization: Option<String>,
+    pub awarded: Option<String>,
+    pub achievement_name: Option<String>,
+    /// Markdown criteria, and where they are published.
+    pub criteria_narrative: Option<String>,
+    pub criteria_url: Option<String>,
+    pub human_code: Option<String>,
+    pub credits_available: Option<String>,
+    pub credits_earned: Option<String>,
+    pub license_number: Option<String>,
+    pub term: Option<String>,
+    pub role: Option<String>,
+    pub activity_start: Option<String>,
+    pub activity_end: Option<String>,
+    pub results: Vec<ResultFact>,
+    pub evidence: Vec<Evidence>,
+    pub endorsements: Vec<EndorsementFact>,
+    pub recipient_name: Option<String>,
+}
+
+impl From<wallet_core::facts::Details> for CredentialFacts {
+    fn from(d: wallet_core::facts::Details) -> Self {
+        let s = d.summary;
+        Self {
+            description: s.description,
+            tags: s.tags,
+            alignments: s.alignments.into_iter().map(Into::into).collect(),
+            achievement_type: s.achievement_type,
+            field_of_study: s.field_of_study,
+            specialization: s.specialization,
+            awarded: s.awarded,
+            achievement_name: d.achievement_name,
+            criteria_narrative: d.criteria_narrative,
+            criteria_url: d.criteria_url,
+            human_code: d.human_code,
+            credits_available: d.credits_available,
+            credits_earned: d.credits_earned,
+            license_number: d.license_number,
+            term: d.term,
+            role: d.role,
+            activity_start: d.activity_start,
+            activity_end: d.activity_end,
+            results: d
+                .results
+                .into_iter()
+                .map(|r| ResultFact {
+                    name: r.name,
+                    value: r.value,
+                    level: r.level,
+                    status: r.status,
+                    result_type: r.result_type,
+                    required_value: r.required_value,
+                    value_min: r.value_min,
+                    value_max: r.value_max,
+                })
+                .collect(),
+            evidence: d
+                .evidence
+                .into_iter()
+                .map(|e| Evidence {
+                    name: e.name,
+                    description: e.description,
+                    narrative: e.narrative,
+                    url: e.url,
+                    genre: e.genre,
+                    audience: e.audience,
+                })
+                .collect(),
+            endorsements: d
+                .endorsements
+                .into_iter()
+                .map(|e| EndorsementFact {
+                    id: e.id,
+                    name: e.name,
+                    endorser: e.endorser,
+                    endorser_name: e.endorser_name,
+                    comment: e.comment,
+                })
+                .collect(),
+            recipient_name: d.recipient_name,
+        }
+    }
+}
+
+/// The credentials one issuer awarded in one year, most recent first.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineIssuer {
+    pub issuer: Option<String>,
+    pub issuer_name: Option<String>,
+    pub entries: Vec<PortfolioEntry>,
+}
+
+/// One year of the timeline (`year` null: no readable date).
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineYear {
+    pub year: Option<i32>,
+    pub issuers: Vec<TimelineIssuer>,
+}
+
+/// Two credentials the signed data relates: `from`'s achievement names `to`'s as related, or aligns to it.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Pathway {
+    pub from: String,
+    pub to: String,
+}
+
+/// The timeline: most recent year first, then the pathways between the credentials shown.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Timeline {
+    pub years: Vec<TimelineYear>,
+    pub pathways: Vec<Pathway>,
+}
+
+impl From<wallet_core::overview::Timeline> for Timeline {
+    fn from(t: wallet_core::overview::Timeline) -> Self {
+        Self {
+            years: t
+                .years
+                .into_iter()
+                .map(|y| TimelineYear {
+                    year: y.year,
+                    issuers: y
+                        .issuers
+                        .into_iter()
+                        .map(|i| TimelineIssuer {
+                            issuer: i.issuer,
+                            issuer_name: i.issuer_name,
+                            entries: i.entries.into_iter().map(Into::into).collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            pathways: t
+                .pathways
+                .into_iter()
+                .map(|p| Pathway {
+                    from: p.from,
+                    to: p.to,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A skill (an alignment target) and the credentials that evidence it, most recent first.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Skill {
+    pub name: String,
+    pub code: Option<String>,
+    pub url: Option<String>,
+    pub description: Option<String>,
+    pub target_type: Option<String>,
+    pub credential_ids: Vec<String>,
+}
+
+/// The skills of one framework (`name` null: alignments that name no framework).
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Framework {
+    pub name: Option<String>,
+    pub skills: Vec<Skill>,
+}
+
+/// A value shared by credentials (an achievement type, a tag, a field of study) and the credentials that have it.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Facet {
+    pub value: String,
+    pub credential_ids: Vec<String>,
+}
+
+/// Everything the credentials say the learner knows, gathered.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Skills {
+    pub frameworks: Vec<Framework>,
+    pub achievement_types: Vec<Facet>,
+    pub tags: Vec<Facet>,
+    pub fields_of_study: Vec<Facet>,
+    pub specializations: Vec<Facet>,
+}
+
+fn facet(f: wallet_core::overview::Facet) -> Facet {
+    Facet {
+        value: f.value,
+        credential_ids: f.credential_ids,
+    }
+}
+
+impl From<wallet_core::overview::Skills> for Skills {
+    fn from(s: wallet_core::overview::Skills) -> Self {
+        Self {
+            frameworks: s
+                .frameworks
+                .into_iter()
+                .map(|f| Framework {
+                    name: f.name,
+                    skills: f
+                        .skills
+                        .into_iter()
+                        .map(|k| Skill {
+                            name: k.name,
+                            code: k.code,
+                            url: k.url,
+                            description: k.description,
+                            target_type: k.target_type,
+                            credential_ids: k.credential_ids,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            achievement_types: s.achievement_types.into_iter().map(facet).collect(),
+            tags: s.tags.into_iter().map(facet).collect(),
+            fields_of_study: s.fields_of_study.into_iter().map(facet).collect(),
+            specializations: s.specializations.into_iter().map(facet).collect(),
+        }
+    }
+}
+
+/// An issuer and what Carnet knows of it.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct IssuerSummary {
+    pub issuer: Option<String>,
+    pub issuer_name: Option<String>,
+    pub identity: Option<IssuerIdentity>,
+    /// How many of its credentials had their key bound to the issuer.
+    pub bound: u32,
+    /// Endorsements its credentials carry.
+    pub endorsements: u32,
+    pub first_award: Option<String>,
+    pub last_award: Option<String>,
+    /// Its credentials, most recent first.
+    pub credential_ids: Vec<String>,
+}
+
+impl From<wallet_core::overview::IssuerSummary> for IssuerSummary {
+    fn from(i: wallet_core::overview::IssuerSummary) -> Self {
+        Self {
+            issuer: i.issuer,
+            issuer_name: i.issuer_name,
+            identity: i.identity.map(Into::into),
+            bound: count(i.bound),
+            endorsements: count(i.endorsements),
+            first_award: i.first_award,
+            last_award: i.last_award,
+            credential_ids: i.credential_ids,
+        }
+    }
+}
+
+/// One value a filter can take, with how to show it and how many credentials have it.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct FacetCount {
+    pub value: String,
+    pub label: Option<String>,
+    pub count: u32,
+}
+
+/// What the portfolio's filters can offer.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Facets {
+    pub issuers: Vec<FacetCount>,
+    pub achievement_types: Vec<FacetCount>,
+    /// Years, most recent first.
+    pub years: Vec<FacetCount>,
+    pub profiles: Vec<FacetCount>,
+}
+
+impl From<wallet_core::overview::Facets> for Facets {
+    fn from(f: wallet_core::overview::Facets) -> Self {
+        let list = |v: Vec<wallet_core::overview::FacetCount>| {
+            v.into_iter()
+                .map(|c| FacetCount {
+                    value: c.value,
+                    label: c.label,
+                    count: count(c.count),
+                })
+                .collect()
+        };
+        Self {
+            issuers: list(f.issuers),
+            achievement_types: list(f.achievement_types),
+            years: list(f.years),
+            profiles: list(f.profiles),
+        }
+    }
+}
+
+/// A collection the learner made ("Nursing", "Languages").
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Collection {
+    pub id: String,
+    pub name: String,
+    /// Its credentials, in the order they were added.
+    pub credential_ids: Vec<String>,
+    pub created_at: String,
+}
+
+impl From<wallet_core::collections::Collection> for Collection {
+    fn from(c: wallet_core::collections::Collection) -> Self {
+        Self {
+            id: c.id,
+            name: c.name,
+            credential_ids: c.credential_ids,
+            created_at: rfc3339(c.created_at),
+        }
+    }
+}
+
+/// The learner's settings, kept in the wallet (encrypted).
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// `fr` or `en`; null follows the system.
+    pub language: Option<String>,
+    /// `light` or `dark`; null follows the system.
+    pub theme: Option<String>,
+    /// Offline mode: Carnet fetches nothing and checks with what it cached.
+    pub offline: bool,
+}
+
+impl From<wallet_core::Settings> for Settings {
+    fn from(s: wallet_core::Settings) -> Self {
+        Self {
+            language: s.language,
+            theme: s.theme,
+            offline: s.offline,
+        }
+    }
+}
+
+impl Settings {
+    /// The wallet's settings with these preferences applied; what this page does not show (the offers page's
+    /// "issuers on this computer") is kept as it is.
+    pub fn applied_to(self, mut current: wallet_core::Settings) -> wallet_core::Settings {
+        current.language = self.language;
+        current.theme = self.theme;
+        current.offline = self.offline;
+        current
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use wallet_core::qr::{QrError, QrForm as CoreForm};
+
+    #[test]
+    fn the_windows_filters_and_sort_reach_the_portfolio_query() {
+        let q: PortfolioQuery = serde_json::from_value(serde_json::json!({
+            "search": "soins", "includeQuarantined": false, "offset": 0, "limit": 50,
+            "verdict": "invalid", "year": 2024, "achievementType": "Certificate", "collection": "k1",
+            "sort": "name", "onlyQuarantined": true, "issuer": "did:web:csfoy.ca"
+        }))
+        .unwrap();
+        let core = wallet_core::portfolio::Query::from(q);
+        assert_eq!(core.verdict, Some(wallet_core::verify::Verdict::Invalid));
+        assert_eq!(core.sort, wallet_core::portfolio::Sort::Name);
+        assert_eq!(core.year, Some(2024));
+        assert!(core.only_quarantined);
+        assert_eq!(core.collection.as_deref(), Some("k1"));
+        assert_eq!(core.achievement_type.as_deref(), Some("Certificate"));
+        // The older shape (search, quarantine, paging only) still reads, most recent first.
+        let q: PortfolioQuery = serde_json::from_value(
+            serde_json::json!({"includeQuarantined": true, "offset": 0, "limit": 0, "verdict": "nonsense"}),
+        )
+        .unwrap();
+        let core = wallet_core::portfolio::Query::from(q);
+        assert_eq!(core.sort, wallet_core::portfolio::Sort::Date);
+        assert_eq!(core.verdict, None);
+        assert!(!core.only_quarantined);
+    }
 
     #[test]
     fn a_qr_code_too_large_says_its_size_and_the_most_a_code_holds() {

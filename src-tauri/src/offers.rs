@@ -27,10 +27,13 @@ pub const SCHEMES: [&str; 2] = ["openid-credential-offer", "dccrequest"];
 pub struct OfferLinkReceived;
 
 /// The network policy for offers: the default (public https only), plus issuers on this computer when the learner
-/// turned the setting on.
-fn policy(allow_local_issuers: bool) -> NetPolicy {
+/// turned the setting on; in offline mode nothing is contacted (the offer screen says the issuer cannot be reached).
+fn policy(settings: &wallet_core::Settings) -> NetPolicy {
+    if settings.offline {
+        return NetPolicy::offline();
+    }
     NetPolicy {
-        allow_local_issuers,
+        allow_local_issuers: settings.allow_local_issuers,
         ..NetPolicy::default()
     }
 }
@@ -105,7 +108,7 @@ pub async fn inspect_offer(
     let link = check_link(&link)?;
     let pending = state
         .with_wallet(move |w| -> Res<wallet_core::offer::PendingOffer> {
-            let allow = w.settings()?.allow_local_issuers;
+            let settings = w.settings()?;
             let options = InspectOptions {
                 profile_id,
                 language,
@@ -114,7 +117,7 @@ pub async fn inspect_offer(
             Ok(tauri::async_runtime::block_on(w.inspect_offer(
                 &link,
                 &options,
-                &policy(allow),
+                &policy(&settings),
             ))?)
         })
         .await?;
@@ -148,12 +151,12 @@ pub async fn accept_offer(
                     did: profile.did_key,
                 };
             }
-            let allow = w.settings()?.allow_local_issuers;
+            let settings = w.settings()?;
             // Verification's future is not Send: run here, on the wallet's blocking thread.
             Ok(tauri::async_runtime::block_on(w.accept_offer(
                 &pending,
                 tx_code.as_deref(),
-                &policy(allow),
+                &policy(&settings),
             ))?)
         })
         .await?;

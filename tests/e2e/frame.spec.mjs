@@ -9,8 +9,14 @@ import { after, before, describe, it } from 'node:test';
 import { appBinary, goTo, launchApp, waitForExit } from './lib/app.mjs';
 
 const VIEWS = {
-  en: { portfolio: 'Portfolio', import: 'Import', share: 'Share', profiles: 'Profiles', settings: 'Settings' },
-  fr: { portfolio: 'Portfolio', import: 'Importer', share: 'Partager', profiles: 'Profils', settings: 'Réglages' },
+  en: {
+    portfolio: 'Portfolio', timeline: 'Timeline', skills: 'Skills', issuers: 'Issuers', collections: 'Collections',
+    quarantine: 'Quarantine', import: 'Import', share: 'Share', profiles: 'Profiles', settings: 'Settings',
+  },
+  fr: {
+    portfolio: 'Portfolio', timeline: 'Parcours', skills: 'Compétences', issuers: 'Émetteurs', collections: 'Collections',
+    quarantine: 'Quarantaine', import: 'Importer', share: 'Partager', profiles: 'Profils', settings: 'Réglages',
+  },
 };
 
 async function navLabels(browser) {

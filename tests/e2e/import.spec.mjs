@@ -113,7 +113,7 @@ describe('import a folder and see it in the portfolio', () => {
     await practicum.click();
     // The panel now shows this badge, not the one opened before.
     const detail = browser.$('[data-testid="credential-detail"]');
-    await browser.waitUntil(async () => (await detail.$('#detail-title').getText()) === name, {
+    await browser.waitUntil(async () => (await detail.$('#details-title').getText()) === name, {
       timeoutMsg: `the details of ${name}`,
     });
     assert.match(await detail.$('li[data-check="proof"]').getText(), /Signature\s+Passed/);

@@ -5,8 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import App from './App.svelte';
 import { i18n } from './lib/i18n/index.svelte';
 import { fakePlatform } from './test/fakePlatform';
+import { preferences } from './lib/preferences.svelte';
 
 beforeEach(() => {
+  preferences.forget();
   localStorage.clear();
   location.hash = '';
   i18n.apply('en');
@@ -23,11 +25,13 @@ async function unlockedApp() {
 }
 
 describe('App frame', () => {
-  it('shows the five views in the navigation and opens on the portfolio', async () => {
+  it('shows every view in the navigation and opens on the portfolio', async () => {
     await unlockedApp();
     const nav = screen.getByRole('navigation', { name: 'Main navigation' });
     const links = within(nav).getAllByRole('link');
-    expect(links.map((l) => l.textContent?.trim())).toEqual(['Portfolio', 'Import', 'Share', 'Profiles', 'Settings']);
+    expect(links.map((l) => l.textContent?.trim())).toEqual([
+      'Portfolio', 'Timeline', 'Skills', 'Issuers', 'Collections', 'Quarantine', 'Import', 'Share', 'Profiles', 'Settings',
+    ]);
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Portfolio');
     expect(links[0]?.getAttribute('aria-current')).toBe('page');
   });
@@ -42,13 +46,32 @@ describe('App frame', () => {
     expect(location.hash).toBe('#/share');
   });
 
-  it('switches to French and remembers it', async () => {
-    await unlockedApp();
+  it('switches to French and keeps it in the wallet, not the web view', async () => {
+    const fake = await unlockedApp();
     await fireEvent.click(screen.getByRole('button', { name: 'FR' }));
     expect(document.documentElement.lang).toBe('fr');
     expect(screen.getByRole('link', { name: 'Réglages' })).toBeTruthy();
     expect(screen.getByRole('navigation', { name: 'Navigation principale' })).toBeTruthy();
-    expect(localStorage.getItem('carnet.language')).toBe('fr');
+    await waitFor(() => expect(fake.settings.language).toBe('fr'));
+    expect(localStorage.length).toBe(0);
+  });
+
+  it('follows the system before unlock, then the wallet’s language once unlocked, and the system again when locked', async () => {
+    i18n.init('en-CA');
+    const fake = fakePlatform({ state: 'locked', settings: { language: 'fr', theme: 'dark' } });
+    render(App, { props: { platform: fake.platform, version: '0.1.0' } });
+    const unlock = await screen.findByTestId('unlock');
+    expect(document.documentElement.lang).toBe('en');
+    const field = document.querySelector<HTMLInputElement>('input[type="password"]')!;
+    await fireEvent.input(field, { target: { value: 'correct horse' } });
+    await fireEvent.click(unlock);
+    await screen.findByRole('navigation', { name: 'Navigation principale' });
+    expect(document.documentElement.lang).toBe('fr');
+    expect(document.documentElement.dataset.theme).toBe('dark');
+    await fireEvent.click(screen.getByTestId('lock'));
+    await screen.findByTestId('unlock');
+    expect(document.documentElement.lang).toBe('en');
+    expect(document.documentElement.dataset.theme).toBeUndefined();
   });
 
   it('shows the wallet folder and protection in Settings', async () => {
@@ -213,7 +236,7 @@ describe('Import and portfolio', () => {
     await waitFor(() => expect(screen.getByTestId('credential-detail').textContent).toContain('Réanimation'));
     const status = screen.getByTestId('credential-detail').querySelector('[data-check="status"]');
     expect(status?.textContent).toContain('⚠ Could not be checked');
-    expect(screen.getByRole('heading', { level: 3 }).textContent).toContain('Valid, not fully checked');
+    expect(screen.getByTestId('verification-panel').querySelector('h3')?.textContent).toContain('Valid, not fully checked');
   });
 
   it('says who vouches for each issuer, and when a picture is only the file’s', async () => {
@@ -254,24 +277,5 @@ describe('Import and portfolio', () => {
     const report = await screen.findByRole('table', { name: 'Rapport d’importation' });
     expect(within(report).getAllByText('Ajoutée').length).toBe(2);
     expect(within(report).getByText('Non valide')).toBeTruthy();
-  });
-});
-
-describe('Portfolio paging', () => {
-  it('shows a page of cards and more on request', async () => {
-    const fake = fakePlatform({ state: 'unlocked' });
-    for (let i = 0; i < 230; i += 1) {
-      fake.credentials.push({
-        id: `c${i}`, name: `Badge ${i}`, issuer: 'did:key:z6MkX', issuerName: 'Collège', description: null,
-        awarded: '2024-01-01T00:00:00Z', validUntil: null, verdict: 'valid', partlyChecked: false, quarantined: false, superseded: false,
-        tags: [], alignments: [], hasImage: false, imageSource: null, issuerIdentity: null,
-      });
-    }
-    render(App, { props: { platform: fake.platform, version: '0.1.0' } });
-    await waitFor(() => expect(screen.getAllByTestId('credential-card').length).toBe(200));
-    expect(screen.getByTestId('portfolio-count').textContent).toBe('230 credentials');
-    await fireEvent.click(screen.getByTestId('portfolio-more'));
-    await waitFor(() => expect(screen.getAllByTestId('credential-card').length).toBe(230));
-    expect(screen.queryByTestId('portfolio-more')).toBeNull();
   });
 });

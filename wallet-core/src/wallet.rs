@@ -567,6 +567,20 @@ impl Wallet {
         self.credential(id)
     }
 
+    /// The earlier versions this credential replaced (re-issues with the same credential id), most recent first:
+    /// the way from a current credential back to its superseded versions.
+    pub fn earlier_versions(&self, id: &str) -> Result<Vec<crate::portfolio::PortfolioEntry>, WalletError> {
+        let store = self.store()?;
+        let mut out = Vec::new();
+        for e in self.portfolio_index()?.entries().iter().filter(|e| e.superseded) {
+            let c = credentials::get(store, &e.id)?;
+            if c.meta.as_ref().and_then(|m| m.superseded_by.as_deref()) == Some(id) {
+                out.push(e.clone());
+            }
+        }
+        Ok(out)
+    }
+
     /// One credential: what the portfolio shows, its latest verification and its signed bytes.
     pub fn credential(&self, id: &str) -> Result<crate::portfolio::Detail, WalletError> {
         let c = credentials::get(self.store()?, id)?;

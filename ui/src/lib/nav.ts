@@ -1,6 +1,17 @@
 // The app's views, in navigation order, and the hash routes that select them.
 
-export const VIEWS = ['portfolio', 'import', 'share', 'profiles', 'settings'] as const;
+export const VIEWS = [
+  'portfolio',
+  'timeline',
+  'skills',
+  'issuers',
+  'collections',
+  'quarantine',
+  'import',
+  'share',
+  'profiles',
+  'settings',
+] as const;
 export type View = (typeof VIEWS)[number];
 
 export function viewFromHash(hash: string): View {

@@ -2,7 +2,14 @@
 // exercised end to end in tests/e2e; this fake only lets components be tested in jsdom.
 
 import type {
+  Collection,
   CommandError,
+  CredentialFacts,
+  FacetCount,
+  IssuerSummary,
+  PortfolioQuery,
+  Settings,
+  Skills,
   CreatedPresentation,
   CredentialDetail,
   Disclosure,
@@ -34,6 +41,67 @@ export interface FakeOptions {
   keyringAvailable?: boolean;
   passphrase?: string;
   statusError?: CommandError;
+  /** Credentials already in the wallet (see `sampleCredentials`, `manyCredentials`). */
+  credentials?: PortfolioEntry[];
+  settings?: Partial<Settings>;
+}
+
+/** A portfolio entry with plain defaults for what a test does not care about. */
+export function entry(p: Partial<PortfolioEntry> & { id: string }): PortfolioEntry {
+  return {
+    name: null, issuer: null, issuerName: null, description: null, awarded: null, validUntil: null, verdict: 'valid',
+    partlyChecked: false, quarantined: false, superseded: false, tags: [], alignments: [], hasImage: false,
+    imageSource: null, issuerIdentity: null, achievementType: null, channel: 'file', profileId: 'p1', ...p,
+  };
+}
+
+/** A small realistic portfolio: two colleges, a university, an expired licence, a revoked and an unchecked badge. */
+export function sampleCredentials(): PortfolioEntry[] {
+  const csfoy = { issuer: 'did:web:csfoy.ca', issuerName: 'Cégep de Sainte-Foy',
+    issuerIdentity: { kind: 'domain' as const, domain: 'csfoy.ca', confirmed: true } };
+  const ulaval = { issuer: 'did:web:ulaval.ca', issuerName: 'Université Laval',
+    issuerIdentity: { kind: 'domain' as const, domain: 'ulaval.ca', confirmed: false } };
+  const oiiq = { issuer: 'did:key:z6MkOrdre', issuerName: 'Ordre des infirmières', issuerIdentity: { kind: 'keyOnly' as const, method: 'did:key' } };
+  return [
+    entry({ id: 's1', name: 'Soins infirmiers I', ...csfoy, description: 'Réussite du premier stage.', awarded: '2023-05-01T00:00:00Z',
+      achievementType: 'Certificate', alignments: ['Soins de base'], tags: ['soins'], hasImage: true, imageSource: 'credential' }),
+    entry({ id: 's2', name: 'Soins infirmiers II', ...csfoy, awarded: '2024-05-01T00:00:00Z', achievementType: 'Certificate',
+      alignments: ['Soins avancés'] }),
+    entry({ id: 's3', name: 'Anglais langue seconde', ...ulaval, awarded: '2024-09-15T00:00:00Z', achievementType: 'Badge',
+      tags: ['langues'] }),
+    entry({ id: 's4', name: 'Permis de pratique', ...oiiq, awarded: '2022-01-10T00:00:00Z', validUntil: '2024-01-10T00:00:00Z',
+      achievementType: 'License', verdict: 'invalid' }),
+    entry({ id: 's5', name: 'Réanimation cardiorespiratoire', ...csfoy, awarded: '2025-02-01T00:00:00Z', achievementType: 'Badge',
+      verdict: 'invalid', quarantined: true }),
+    entry({ id: 's6', name: 'Premiers soins', ...oiiq, awarded: '2025-03-01T00:00:00Z', achievementType: 'Badge', partlyChecked: true }),
+  ];
+}
+
+/** `n` generated credentials (for the virtual list). */
+export function manyCredentials(n: number): PortfolioEntry[] {
+  return Array.from({ length: n }, (_, i) =>
+    entry({ id: `g${i}`, name: `Badge ${i}`, issuer: `did:web:college${i % 7}.ca`, issuerName: `Collège ${i % 7}`,
+      awarded: new Date(Date.UTC(2010 + (i % 15), i % 12, 1 + (i % 27))).toISOString(), achievementType: i % 3 ? 'Badge' : 'Certificate' }),
+  );
+}
+
+/** What the details of a sample credential say, from its signed reading. */
+export function sampleFacts(): CredentialFacts {
+  return {
+    description: 'Réussite du premier stage.', tags: ['soins'], achievementType: 'Certificate', fieldOfStudy: 'Soins infirmiers',
+    specialization: null, awarded: '2023-05-01T00:00:00Z', achievementName: 'Soins infirmiers I',
+    criteriaNarrative: '# Critères\n\nRéussir **trois** stages:\n\n- stage en *médecine*\n- stage en `chirurgie`\n\n<script>alert(1)</script> voir [le programme](https://csfoy.ca/programme)',
+    criteriaUrl: 'https://csfoy.ca/criteres', humanCode: 'SI-1', creditsAvailable: '6', creditsEarned: '6',
+    licenseNumber: 'LIC-2023-001', term: 'Hiver 2023', role: null, activityStart: null, activityEnd: null,
+    results: [{ name: 'Note finale', value: '92', level: 'Excellent', status: 'Completed', resultType: 'Percent', requiredValue: '60',
+      valueMin: '0', valueMax: '100' }],
+    evidence: [{ name: 'Rapport de stage', description: null, narrative: 'Rapport *évalué* par la superviseure.', url: 'https://csfoy.ca/evidence/1',
+      genre: null, audience: null }],
+    endorsements: [{ id: 'urn:uuid:e1', name: 'Reconnaissance', endorser: 'did:web:oiiq.org', endorserName: 'OIIQ', comment: 'Programme reconnu.' }],
+    alignments: [{ name: 'Soins de base', framework: 'Compétences infirmières', code: 'CI-01', url: 'https://example.org/ci/01',
+      description: null, targetType: 'CFItem' }],
+    recipientName: 'Léa Tremblay',
+  };
 }
 
 /** The fake issuer behind every offer link: what inspecting shows, and how accepting goes. */
@@ -60,7 +128,34 @@ export function fakePlatform(opts: FakeOptions = {}) {
   const profiles: Profile[] = [];
   let n = 0;
   const calls: string[] = [];
-  const credentials: PortfolioEntry[] = [];
+  const credentials: PortfolioEntry[] = opts.credentials ?? [];
+  const queries: PortfolioQuery[] = [];
+  const facts: Record<string, CredentialFacts | null> = {};
+  const supersededBy: Record<string, string> = {};
+  const verifiedAt: Record<string, string> = {};
+  const collections: Collection[] = [];
+  const settings: Settings = { language: null, theme: null, offline: false, ...opts.settings };
+  const savedSettings: Settings[] = [];
+  const pathways: { from: string; to: string }[] = [];
+  const skillsData: Skills = {
+    frameworks: [
+      { name: 'Compétences infirmières', skills: [
+        { name: 'Soins de base', code: 'CI-01', url: 'https://example.org/ci/01', description: 'Prodiguer des soins de base.', targetType: 'CFItem', credentialIds: ['s1'] },
+        { name: 'Soins avancés', code: 'CI-02', url: null, description: null, targetType: 'CFItem', credentialIds: ['s2'] },
+      ] },
+      { name: 'CECR', skills: [{ name: 'Anglais B2', code: 'B2', url: null, description: null, targetType: null, credentialIds: ['s3'] }] },
+    ],
+    achievementTypes: [{ value: 'Certificate', credentialIds: ['s1', 's2'] }, { value: 'Badge', credentialIds: ['s3', 's6'] }],
+    tags: [{ value: 'soins', credentialIds: ['s1'] }, { value: 'langues', credentialIds: ['s3'] }],
+    fieldsOfStudy: [{ value: 'Soins infirmiers', credentialIds: ['s1', 's2'] }],
+    specializations: [],
+  };
+  const yearOf = (c: PortfolioEntry) => (c.awarded ? new Date(c.awarded).getUTCFullYear() : null);
+  const countBy = (values: (string | null)[], label?: (v: string) => string | null): FacetCount[] => {
+    const m = new Map<string, number>();
+    for (const v of values) if (v !== null) m.set(v, (m.get(v) ?? 0) + 1);
+    return [...m].map(([value, count]) => ({ value, label: label?.(value) ?? null, count })).sort((a, b) => b.count - a.count);
+  };
   // What an import of any path reports: one good badge, one whose revocation could not be checked, one expired.
   const importItems = (file: string): ImportItem[] => [
     { file: `${file}/good.json`, index: 0, outcome: 'imported', reason: null, credentialId: `c${credentials.length + 1}`,
@@ -80,13 +175,14 @@ export function fakePlatform(opts: FakeOptions = {}) {
       id: items[0]!.credentialId!, name: 'Soins infirmiers I', issuer: 'did:key:z6MkCollege', issuerName: 'Cégep de Sainte-Foy',
       description: 'Réussite du premier stage.', awarded: '2024-05-01T00:00:00Z', validUntil: null, verdict: 'valid',
       partlyChecked: false, quarantined: false, superseded: false, tags: [], alignments: ['Soins'], hasImage: true,
-      imageSource: 'file', issuerIdentity: { kind: 'keyOnly', method: 'did:key' },
+      imageSource: 'file', issuerIdentity: { kind: 'keyOnly', method: 'did:key' }, achievementType: null, channel: 'folder', profileId: 'p1',
     });
     credentials.push({
       id: items[1]!.credentialId!, name: 'Réanimation', issuer: 'did:key:z6MkCollege', issuerName: 'Cégep de Sainte-Foy',
       description: null, awarded: '2024-03-01T00:00:00Z', validUntil: null, verdict: 'valid',
       partlyChecked: true, quarantined: false, superseded: false, tags: [], alignments: [], hasImage: false,
-      imageSource: null, issuerIdentity: { kind: 'domain', domain: 'csfoy.ca', confirmed: true },
+      imageSource: null, issuerIdentity: { kind: 'domain', domain: 'csfoy.ca', confirmed: true }, achievementType: null,
+      channel: 'folder', profileId: 'p1',
     });
     return ok({ files: 3, imported: 2, duplicates: 0, superseded: 0, invalid: 1, indeterminate: 0, errors: 0, cancelled: false });
   };
@@ -176,6 +272,26 @@ export function fakePlatform(opts: FakeOptions = {}) {
       isDefault: profiles.length === 0,
       credentialCount: 0,
     };
+  };
+  const detailOf = (id: string): Outcome<CredentialDetail> => {
+    const entry = credentials.find((c) => c.id === id);
+    if (!entry) return fail<CredentialDetail>('credential.not_found');
+    const failed = entry.verdict === 'invalid';
+    return ok({
+      entry: { ...entry },
+      verifiedAt: verifiedAt[id] ?? '2026-11-27T08:05:31Z',
+      supersededBy: supersededBy[id] ?? null,
+      earlierVersions: credentials.filter((c) => supersededBy[c.id] === id).map((c) => ({ ...c })),
+      raw: `{"@context":["https://www.w3.org/ns/credentials/v2"],"id":"urn:uuid:${id}","name":"${entry.name ?? ''}"}`,
+      checks: [
+        failed
+          ? { id: 'proof', outcome: 'failed', reason: 'the signature does not match the credential', warning: false }
+          : { id: 'proof', outcome: 'passed', reason: 'eddsa-rdfc-2022 signature verifies', warning: false },
+        entry.partlyChecked
+          ? { id: 'status', outcome: 'skipped', reason: 'status not checked: offline', warning: true }
+          : { id: 'status', outcome: 'skipped', reason: 'the issuer gives no way to check revocation', warning: false },
+      ],
+    });
   };
   const unlocked = <T>(run: () => Outcome<T>): Outcome<T> =>
     state === 'unlocked' ? run() : fail('wallet.locked');
@@ -270,27 +386,131 @@ export function fakePlatform(opts: FakeOptions = {}) {
     },
     portfolio: async (q) =>
       unlocked(() => {
+        queries.push({ ...q });
         const words = fold(q.search ?? '').split(/\s+/).filter(Boolean);
+        const members = q.collection ? new Set(collections.find((k) => k.id === q.collection)?.credentialIds ?? []) : null;
         const entries = credentials.filter((c) =>
-          words.every((w) => fold(`${c.name} ${c.issuerName} ${c.description}`).includes(w)),
+          words.every((w) => fold(`${c.name} ${c.issuerName} ${c.description}`).includes(w)) &&
+          (q.onlyQuarantined ? c.quarantined : q.includeQuarantined || !c.quarantined) &&
+          (!q.issuer || c.issuer === q.issuer) && (!q.profileId || c.profileId === q.profileId) &&
+          (!q.verdict || c.verdict === q.verdict) && (!q.achievementType || c.achievementType === q.achievementType) &&
+          (q.year == null || yearOf(c) === q.year) && (!members || members.has(c.id)),
         );
+        const by = q.sort ?? 'date';
+        const key = (c: PortfolioEntry) => (by === 'name' ? fold(c.name ?? '') : by === 'issuer' ? fold(c.issuerName ?? '') : (c.awarded ?? ''));
+        entries.sort((a, b) => (by === 'date' ? key(b).localeCompare(key(a)) : key(a).localeCompare(key(b))));
         return ok({ total: entries.length, entries: entries.slice(q.offset, q.offset + (q.limit || entries.length)) });
       }),
-    credentialDetail: async (id) =>
+    portfolioFacets: async (includeQuarantined) =>
       unlocked(() => {
-        const entry = credentials.find((c) => c.id === id);
-        if (!entry) return fail<CredentialDetail>('credential.not_found');
+        const shown = credentials.filter((c) => includeQuarantined || !c.quarantined);
+        const names = new Map(shown.map((c) => [c.issuer ?? '', c.issuerName]));
         return ok({
-          entry,
-          verifiedAt: '2026-11-27T08:05:31Z',
-          checks: [
-            { id: 'proof', outcome: 'passed', reason: 'eddsa-rdfc-2022 signature verifies', warning: false },
-            entry.partlyChecked
-              ? { id: 'status', outcome: 'skipped', reason: 'status not checked: offline', warning: true }
-              : { id: 'status', outcome: 'skipped', reason: 'the issuer gives no way to check revocation', warning: false },
-          ],
+          issuers: countBy(shown.map((c) => c.issuer), (v) => names.get(v) ?? null),
+          achievementTypes: countBy(shown.map((c) => c.achievementType)),
+          years: countBy(shown.map((c) => (yearOf(c) === null ? null : String(yearOf(c))))).sort((a, b) => b.value.localeCompare(a.value)),
+          profiles: countBy(shown.map((c) => c.profileId), (v) => profiles.find((p) => p.id === v)?.name ?? null),
         });
       }),
+    timeline: async () =>
+      unlocked(() => {
+        calls.push('timeline');
+        const shown = credentials.filter((c) => !c.quarantined && !c.superseded)
+          .sort((a, b) => (b.awarded ?? '').localeCompare(a.awarded ?? ''));
+        const years: { year: number | null; issuers: { issuer: string | null; issuerName: string | null; entries: PortfolioEntry[] }[] }[] = [];
+        for (const c of shown) {
+          let y = years.find((x) => x.year === yearOf(c));
+          if (!y) years.push((y = { year: yearOf(c), issuers: [] }));
+          let i = y.issuers.find((x) => x.issuer === c.issuer);
+          if (!i) y.issuers.push((i = { issuer: c.issuer, issuerName: c.issuerName, entries: [] }));
+          i.entries.push(c);
+        }
+        return ok({ years, pathways: [...pathways] });
+      }),
+    skills: async (search) =>
+      unlocked(() => {
+        calls.push(`skills:${search ?? ''}`);
+        const w = fold(search ?? '');
+        if (!w) return ok(structuredClone(skillsData));
+        const has = (t: string | null | undefined) => fold(t ?? '').includes(w);
+        return ok({
+          frameworks: skillsData.frameworks
+            .map((f) => ({ ...f, skills: has(f.name) ? f.skills : f.skills.filter((k) => has(k.name) || has(k.code) || has(k.description)) }))
+            .filter((f) => f.skills.length > 0),
+          achievementTypes: skillsData.achievementTypes.filter((f) => has(f.value)),
+          tags: skillsData.tags.filter((f) => has(f.value)),
+          fieldsOfStudy: skillsData.fieldsOfStudy.filter((f) => has(f.value)),
+          specializations: skillsData.specializations.filter((f) => has(f.value)),
+        });
+      }),
+    issuers: async () =>
+      unlocked(() => {
+        const out: IssuerSummary[] = [];
+        for (const c of [...credentials].sort((a, b) => (b.awarded ?? '').localeCompare(a.awarded ?? ''))) {
+          let i = out.find((x) => x.issuer === c.issuer);
+          if (!i) out.push((i = { issuer: c.issuer, issuerName: c.issuerName, identity: c.issuerIdentity, bound: 0, endorsements: 0,
+            firstAward: c.awarded, lastAward: c.awarded, credentialIds: [] }));
+          i.credentialIds.push(c.id);
+          if (c.issuerIdentity?.kind === 'domain' && c.issuerIdentity.confirmed) i.bound += 1;
+          i.firstAward = c.awarded;
+        }
+        return ok(out);
+      }),
+    credentialFacts: async (id) => unlocked(() => ok(id in facts ? facts[id]! : sampleFacts())),
+    reverifyCredential: async (id) =>
+      unlocked(() => {
+        calls.push(`reverify:${id}`);
+        verifiedAt[id] = '2026-11-29T10:00:00Z';
+        const c = credentials.find((x) => x.id === id);
+        if (c?.quarantined && c.verdict !== 'invalid') c.quarantined = false;
+        return detailOf(id);
+      }),
+    collections: async () => unlocked(() => ok(collections.map((k) => ({ ...k, credentialIds: [...k.credentialIds] })))),
+    createCollection: async (name) =>
+      unlocked(() => {
+        const clean = name.trim();
+        if (!clean) return fail<Collection>('collection.bad_name');
+        if (collections.some((k) => fold(k.name) === fold(clean))) return fail<Collection>('collection.name_taken');
+        const k = { id: `k${collections.length + 1}`, name: clean, credentialIds: [], createdAt: '2026-11-29T10:00:00Z' };
+        collections.push(k);
+        calls.push(`createCollection:${clean}`);
+        return ok({ ...k });
+      }),
+    renameCollection: async (id, name) =>
+      unlocked(() => {
+        const k = collections.find((x) => x.id === id);
+        if (!k) return fail<Collection>('collection.not_found');
+        if (!name.trim()) return fail<Collection>('collection.bad_name');
+        k.name = name.trim();
+        return ok({ ...k });
+      }),
+    deleteCollection: async (id) =>
+      unlocked(() => {
+        const i = collections.findIndex((x) => x.id === id);
+        if (i < 0) return fail<null>('collection.not_found');
+        collections.splice(i, 1);
+        return ok(null);
+      }),
+    setCollectionMembers: async (id, ids, member) =>
+      unlocked(() => {
+        const k = collections.find((x) => x.id === id);
+        if (!k) return fail<Collection>('collection.not_found');
+        calls.push(`members:${id}:${ids.join(',')}:${member}`);
+        for (const c of ids) {
+          const at = k.credentialIds.indexOf(c);
+          if (member && at < 0) k.credentialIds.push(c);
+          if (!member && at >= 0) k.credentialIds.splice(at, 1);
+        }
+        return ok({ ...k, credentialIds: [...k.credentialIds] });
+      }),
+    settings: async () => unlocked(() => ok({ ...settings })),
+    setSettings: async (next) =>
+      unlocked(() => {
+        Object.assign(settings, next);
+        savedSettings.push({ ...settings });
+        return ok({ ...settings });
+      }),
+    credentialDetail: async (id) => unlocked(() => detailOf(id)),
     removeCredential: async (id) =>
       unlocked(() => {
         credentials.splice(credentials.findIndex((c) => c.id === id), 1);
@@ -392,7 +612,8 @@ export function fakePlatform(opts: FakeOptions = {}) {
           id, name: 'Techniques de soins infirmiers', issuer: 'did:key:z6MkCegep', issuerName: 'Cégep de Sainte-Foy',
           description: 'Diplôme d’études collégiales', awarded: '2026-11-29T10:00:00Z', validUntil: null, verdict: 'valid',
           partlyChecked: false, quarantined: false, superseded: false, tags: [], alignments: [], hasImage: false,
-          imageSource: null, issuerIdentity: { kind: 'keyOnly', method: 'did:key' },
+          imageSource: null, issuerIdentity: { kind: 'keyOnly', method: 'did:key' }, achievementType: null,
+          channel: 'offer', profileId: 'p1',
         });
         return ok({
           issuer: 'https://emetteur.cegep.example', profileId: holderOf(profileId).id,
@@ -424,5 +645,6 @@ export function fakePlatform(opts: FakeOptions = {}) {
     issuer.links.push(link);
     linkListener?.();
   };
-  return { platform, calls, profiles, credentials, today, notPresentable, qr, saved, shares, existing, issuer, deliverLink };
+  return { platform, calls, queries, facts, supersededBy, verifiedAt, collections, settings, savedSettings, pathways,
+    skillsData, profiles, credentials, today, notPresentable, qr, saved, shares, existing, issuer, deliverLink };
 }

@@ -7,8 +7,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import App from '../App.svelte';
 import { i18n } from '../lib/i18n/index.svelte';
 import { fakePlatform } from '../test/fakePlatform';
+import { preferences } from '../lib/preferences.svelte';
 
 beforeEach(() => {
+  preferences.forget();
   localStorage.clear();
   location.hash = '';
   i18n.apply('en');

@@ -253,6 +253,44 @@ fn timeline_skills_and_issuers_come_from_what_was_signed() {
 }
 
 #[test]
+fn a_current_credential_leads_back_to_the_versions_it_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = new_wallet(&tmp.path().join("w"));
+    let cegep = Issuer::new(31);
+    let version =
+        |from: &str| cegep.signed(&rich(&cegep, "urn:uuid:reissued", "Secourisme", from, json!({})));
+    import(
+        &w,
+        vec![("v1.json", version("2024-01-01T00:00:00Z"))],
+        "2025-01-01T00:00:00Z",
+    );
+    import(
+        &w,
+        vec![("v2.json", version("2024-06-01T00:00:00Z"))],
+        "2025-01-01T00:00:00Z",
+    );
+    let all = w
+        .portfolio(&Query {
+            include_superseded: true,
+            ..Query::default()
+        })
+        .unwrap()
+        .entries;
+    let current = all.iter().find(|e| !e.superseded).unwrap();
+    let older = all.iter().find(|e| e.superseded).unwrap();
+    assert_eq!(
+        w.credential(&older.id).unwrap().superseded_by.as_deref(),
+        Some(current.id.as_str())
+    );
+    let earlier = w.earlier_versions(&current.id).unwrap();
+    assert_eq!(
+        earlier.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
+        [older.id.as_str()]
+    );
+    assert!(w.earlier_versions(&older.id).unwrap().is_empty());
+}
+
+#[test]
 fn details_are_read_again_from_the_signed_bytes() {
     let tmp = tempfile::tempdir().unwrap();
     let w = new_wallet(&tmp.path().join("w"));

@@ -60,6 +60,9 @@ describe('message catalogues', () => {
       [
         'app.name',
         'nav.portfolio',
+        'nav.collections',
+        'collections.title',
+        'details.collections',
         'portfolio.title',
         'settings.version',
         'share.formatLegend',

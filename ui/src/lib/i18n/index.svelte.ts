@@ -6,17 +6,10 @@ import { formatLocale, pickLanguage, type Lang } from './language';
 
 export type { Lang, Messages };
 export const catalogs: Record<Lang, Messages> = { en, fr };
-export const STORAGE_KEY = 'carnet.language';
 
 let current = $state<Lang>('en');
-
-function readStored(): string | null {
-  try {
-    return globalThis.localStorage?.getItem(STORAGE_KEY) ?? null;
-  } catch {
-    return null;
-  }
-}
+// The system's language, followed before the wallet is unlocked (the learner's choice lives in the wallet).
+let system: Lang = 'en';
 
 export const i18n = {
   get lang(): Lang {
@@ -28,24 +21,20 @@ export const i18n = {
   get locale(): string {
     return formatLocale(current);
   },
-  /** Sets the language for this session without remembering it (used at start-up). */
+  /** Sets the language for this session. Remembering a choice is the wallet's settings' job (`preferences`). */
   apply(lang: Lang) {
     current = lang;
     if (typeof document !== 'undefined') document.documentElement.lang = lang;
   },
-  /** The learner's explicit choice: applied and remembered. */
-  choose(lang: Lang) {
-    this.apply(lang);
-    try {
-      globalThis.localStorage?.setItem(STORAGE_KEY, lang);
-    } catch {
-      // Storage unavailable: the choice lasts for this session only.
-    }
+  /** The learner's choice from the wallet's settings, else the system's language. */
+  follow(chosen: string | null | undefined) {
+    this.apply(pickLanguage(chosen, [system]));
   },
-  /** Chooses the start-up language from the stored choice and the system's locales. */
+  /** Start-up: the system's language (nothing is read from the web view's storage). */
   init(osLocale: string | null | undefined) {
     const browser = typeof navigator !== 'undefined' ? [...(navigator.languages ?? []), navigator.language] : [];
-    this.apply(pickLanguage(readStored(), [osLocale, ...browser]));
+    system = pickLanguage(null, [osLocale, ...browser]);
+    this.apply(system);
   },
 };
 

@@ -45,21 +45,43 @@ export const commands = {
 	importText: (text: string, keepUnverified: boolean, onEvent: Channel<ImportEvent_Deserialize>) => typedError<ImportSummary, CommandError>(__TAURI_INVOKE("import_text", { text, keepUnverified, onEvent })),
 	/**  Stops the running import between files; everything already reported stays. */
 	cancelImport: () => typedError<null, CommandError>(__TAURI_INVOKE("cancel_import")),
-	/**  A page of the portfolio, most recently awarded first. */
+	/**  A page of the portfolio: filtered and sorted as `query` says (most recently awarded first by default). */
 	portfolio: (query: PortfolioQuery_Deserialize) => typedError<PortfolioPage_Serialize, CommandError>(__TAURI_INVOKE("portfolio", { query })),
-	/**  One credential with its verification checks. */
+	/**  One credential with its verification checks, its signed text and the earlier versions it replaced. */
 	credentialDetail: (id: string) => typedError<CredentialDetail_Serialize, CommandError>(__TAURI_INVOKE("credential_detail", { id })),
 	/**  A credential's picture as a data: URI (the baked image), when it has one. */
 	credentialImage: (id: string) => typedError<string | null, CommandError>(__TAURI_INVOKE("credential_image", { id })),
 	/**  Removes a credential for good (the window asks first). */
 	removeCredential: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("remove_credential", { id })),
+	/**  What the portfolio's filters can offer (issuers, achievement types, years, profiles), with counts. */
+	portfolioFacets: (includeQuarantined: boolean) => typedError<Facets_Serialize, CommandError>(__TAURI_INVOKE("portfolio_facets", { includeQuarantined })),
+	/**  The timeline: years, then issuers, and the pathways between credentials. */
+	timeline: () => typedError<Timeline_Serialize, CommandError>(__TAURI_INVOKE("timeline")),
+	/**  Skills by framework, achievement types, tags, fields of study; `search` narrows them. */
+	skills: (search: string | null) => typedError<Skills_Serialize, CommandError>(__TAURI_INVOKE("skills", { search })),
+	/**  Each issuer with its identity, key binding, endorsements, award span and credentials. */
+	issuers: () => typedError<IssuerSummary_Serialize[], CommandError>(__TAURI_INVOKE("issuers")),
 	/**
-	 *  Adds the demo portfolio (signed credentials from named demo issuers, verified like any import, labelled demo);
-	 *  returns how many were added (none the second time).
+	 *  Criteria, results, evidence, endorsements, alignments… read again from the signed bytes; null when the proof
+	 *  does not hold (nothing unsigned is shown).
 	 */
-	addDemoPortfolio: () => typedError<number, CommandError>(__TAURI_INVOKE("add_demo_portfolio")),
-	/**  Removes every demo credential, and nothing else; returns how many. */
-	removeDemoPortfolio: () => typedError<number, CommandError>(__TAURI_INVOKE("remove_demo_portfolio")),
+	credentialFacts: (id: string) => typedError<CredentialFacts_Serialize | null, CommandError>(__TAURI_INVOKE("credential_facts", { id })),
+	/**
+	 *  Verifies a stored credential again now — online unless the learner chose offline mode, else with the wallet's
+	 *  cache — and keeps the new verdict; the answer holds as of its `verified_at`.
+	 */
+	reverifyCredential: (id: string) => typedError<CredentialDetail_Serialize, CommandError>(__TAURI_INVOKE("reverify_credential", { id })),
+	collections: () => typedError<Collection[], CommandError>(__TAURI_INVOKE("collections")),
+	createCollection: (name: string) => typedError<Collection, CommandError>(__TAURI_INVOKE("create_collection", { name })),
+	renameCollection: (id: string, name: string) => typedError<Collection, CommandError>(__TAURI_INVOKE("rename_collection", { id, name })),
+	/**  Deletes a collection (its credentials stay in the wallet). */
+	deleteCollection: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("delete_collection", { id })),
+	/**  Adds credentials to a collection (`member`), or takes them out. */
+	setCollectionMembers: (id: string, credentialIds: string[], member: boolean) => typedError<Collection, CommandError>(__TAURI_INVOKE("set_collection_members", { id, credentialIds, member })),
+	/**  The learner's settings (language, theme, offline mode), kept encrypted in the wallet. */
+	settings: () => typedError<Settings_Serialize, CommandError>(__TAURI_INVOKE("settings")),
+	/**  Keeps new settings in the wallet and returns them. */
+	setSettings: (settings: Settings_Deserialize) => typedError<Settings_Serialize, CommandError>(__TAURI_INVOKE("set_settings", { settings })),
 	/**  What presenting `request` would disclose — each credential re-checked now — before anything is signed. */
 	previewPresentation: (request: PresentRequest_Deserialize) => typedError<PresentationPreview_Serialize, CommandError>(__TAURI_INVOKE("preview_presentation", { request })),
 	/**
@@ -80,6 +102,13 @@ export const commands = {
 	 *  each credential it carries — with the verifier's challenge and domain when given. Nothing is imported.
 	 */
 	openPresentation: (path: string, challenge: string | null, domain: string | null) => typedError<VerificationReport_Serialize[], CommandError>(__TAURI_INVOKE("open_presentation", { path, challenge, domain })),
+	/**
+	 *  Adds the demo portfolio (signed credentials from named demo issuers, verified like any import, labelled demo);
+	 *  returns how many were added (none the second time).
+	 */
+	addDemoPortfolio: () => typedError<number, CommandError>(__TAURI_INVOKE("add_demo_portfolio")),
+	/**  Removes every demo credential, and nothing else; returns how many. */
+	removeDemoPortfolio: () => typedError<number, CommandError>(__TAURI_INVOKE("remove_demo_portfolio")),
 	/**  Whether issuers on this computer are allowed (the wallet's encrypted settings; off by default). */
 	offerSettings: () => typedError<OfferSettings, CommandError>(__TAURI_INVOKE("offer_settings")),
 	/**  Turns "Allow issuers on this computer (for testing)" on or off. */
@@ -107,6 +136,31 @@ export const events = {
 };
 
 /* Types */
+/**  A competency or framework item an achievement is aligned to. */
+export type Alignment = Alignment_Serialize | Alignment_Deserialize;
+
+/**  A competency or framework item an achievement is aligned to. */
+export type Alignment_Deserialize = {
+	name?: string | null,
+	framework?: string | null,
+	code?: string | null,
+	/**  Shown as text with its target, never fetched. */
+	url?: string | null,
+	description?: string | null,
+	targetType?: string | null,
+};
+
+/**  A competency or framework item an achievement is aligned to. */
+export type Alignment_Serialize = {
+	name: string | null,
+	framework: string | null,
+	code: string | null,
+	/**  Shown as text with its target, never fetched. */
+	url: string | null,
+	description: string | null,
+	targetType: string | null,
+};
+
 /**  What the app knows about itself and its host, for the About box and the default language. */
 export type AppInfo = AppInfo_Serialize | AppInfo_Deserialize;
 
@@ -154,6 +208,15 @@ export type Check_Serialize = {
 	reason: string | null,
 	/**  Skipped although it applies (could not run): shown as a warning. */
 	warning: boolean,
+};
+
+/**  A collection the learner made ("Nursing", "Languages"). */
+export type Collection = {
+	id: string,
+	name: string,
+	/**  Its credentials, in the order they were added. */
+	credentialIds: string[],
+	createdAt: string,
 };
 
 /**  A command failure, serialized as `{kind, message}`. */
@@ -210,14 +273,85 @@ export type CredentialDetail = CredentialDetail_Serialize | CredentialDetail_Des
 export type CredentialDetail_Deserialize = {
 	entry: PortfolioEntry_Deserialize,
 	checks: Check_Deserialize[],
+	/**  When the checks were made: the answer holds "as of" this date. */
 	verifiedAt?: string | null,
+	/**  The newer version that replaced this one. */
+	supersededBy?: string | null,
+	/**  The earlier versions this one replaced, most recent first. */
+	earlierVersions: PortfolioEntry_Deserialize[],
+	/**  The signed credential as stored (JSON or JWT text), for the raw view and its copy button. */
+	raw: string,
 };
 
 /**  One credential in full, for its details view. */
 export type CredentialDetail_Serialize = {
 	entry: PortfolioEntry_Serialize,
 	checks: Check_Serialize[],
+	/**  When the checks were made: the answer holds "as of" this date. */
 	verifiedAt: string | null,
+	/**  The newer version that replaced this one. */
+	supersededBy: string | null,
+	/**  The earlier versions this one replaced, most recent first. */
+	earlierVersions: PortfolioEntry_Serialize[],
+	/**  The signed credential as stored (JSON or JWT text), for the raw view and its copy button. */
+	raw: string,
+};
+
+/**  Everything the details view shows of a credential besides its verification, from its signed reading. */
+export type CredentialFacts = CredentialFacts_Serialize | CredentialFacts_Deserialize;
+
+/**  Everything the details view shows of a credential besides its verification, from its signed reading. */
+export type CredentialFacts_Deserialize = {
+	description?: string | null,
+	tags: string[],
+	alignments: Alignment_Deserialize[],
+	achievementType?: string | null,
+	fieldOfStudy?: string | null,
+	specialization?: string | null,
+	awarded?: string | null,
+	achievementName?: string | null,
+	/**  Markdown criteria, and where they are published. */
+	criteriaNarrative?: string | null,
+	criteriaUrl?: string | null,
+	humanCode?: string | null,
+	creditsAvailable?: string | null,
+	creditsEarned?: string | null,
+	licenseNumber?: string | null,
+	term?: string | null,
+	role?: string | null,
+	activityStart?: string | null,
+	activityEnd?: string | null,
+	results: ResultFact_Deserialize[],
+	evidence: Evidence_Deserialize[],
+	endorsements: EndorsementFact_Deserialize[],
+	recipientName?: string | null,
+};
+
+/**  Everything the details view shows of a credential besides its verification, from its signed reading. */
+export type CredentialFacts_Serialize = {
+	description: string | null,
+	tags: string[],
+	alignments: Alignment_Serialize[],
+	achievementType: string | null,
+	fieldOfStudy: string | null,
+	specialization: string | null,
+	awarded: string | null,
+	achievementName: string | null,
+	/**  Markdown criteria, and where they are published. */
+	criteriaNarrative: string | null,
+	criteriaUrl: string | null,
+	humanCode: string | null,
+	creditsAvailable: string | null,
+	creditsEarned: string | null,
+	licenseNumber: string | null,
+	term: string | null,
+	role: string | null,
+	activityStart: string | null,
+	activityEnd: string | null,
+	results: ResultFact_Serialize[],
+	evidence: Evidence_Serialize[],
+	endorsements: EndorsementFact_Serialize[],
+	recipientName: string | null,
 };
 
 /**  One credential as it will be disclosed, and how it verifies today. */
@@ -279,10 +413,117 @@ export type Disclosure_Serialize = {
 	notPresentable: string | null,
 };
 
+/**  An endorsement the credential carries, as signed inside it. */
+export type EndorsementFact = EndorsementFact_Serialize | EndorsementFact_Deserialize;
+
+/**  An endorsement the credential carries, as signed inside it. */
+export type EndorsementFact_Deserialize = {
+	id?: string | null,
+	name?: string | null,
+	endorser?: string | null,
+	endorserName?: string | null,
+	comment?: string | null,
+};
+
+/**  An endorsement the credential carries, as signed inside it. */
+export type EndorsementFact_Serialize = {
+	id: string | null,
+	name: string | null,
+	endorser: string | null,
+	endorserName: string | null,
+	comment: string | null,
+};
+
+/**  Evidence of the work behind a credential. */
+export type Evidence = Evidence_Serialize | Evidence_Deserialize;
+
+/**  Evidence of the work behind a credential. */
+export type Evidence_Deserialize = {
+	name?: string | null,
+	description?: string | null,
+	/**  Markdown, shown as safe Markdown. */
+	narrative?: string | null,
+	/**  Shown as text with its target, never fetched. */
+	url?: string | null,
+	genre?: string | null,
+	audience?: string | null,
+};
+
+/**  Evidence of the work behind a credential. */
+export type Evidence_Serialize = {
+	name: string | null,
+	description: string | null,
+	/**  Markdown, shown as safe Markdown. */
+	narrative: string | null,
+	/**  Shown as text with its target, never fetched. */
+	url: string | null,
+	genre: string | null,
+	audience: string | null,
+};
+
 /**  What a plain export wrote. */
 export type ExportReport = {
 	folder: string,
 	credentialFiles: number,
+};
+
+/**  A value shared by credentials (an achievement type, a tag, a field of study) and the credentials that have it. */
+export type Facet = {
+	value: string,
+	credentialIds: string[],
+};
+
+/**  One value a filter can take, with how to show it and how many credentials have it. */
+export type FacetCount = FacetCount_Serialize | FacetCount_Deserialize;
+
+/**  One value a filter can take, with how to show it and how many credentials have it. */
+export type FacetCount_Deserialize = {
+	value: string,
+	label?: string | null,
+	count: number,
+};
+
+/**  One value a filter can take, with how to show it and how many credentials have it. */
+export type FacetCount_Serialize = {
+	value: string,
+	label: string | null,
+	count: number,
+};
+
+/**  What the portfolio's filters can offer. */
+export type Facets = Facets_Serialize | Facets_Deserialize;
+
+/**  What the portfolio's filters can offer. */
+export type Facets_Deserialize = {
+	issuers: FacetCount_Deserialize[],
+	achievementTypes: FacetCount_Deserialize[],
+	/**  Years, most recent first. */
+	years: FacetCount_Deserialize[],
+	profiles: FacetCount_Deserialize[],
+};
+
+/**  What the portfolio's filters can offer. */
+export type Facets_Serialize = {
+	issuers: FacetCount_Serialize[],
+	achievementTypes: FacetCount_Serialize[],
+	/**  Years, most recent first. */
+	years: FacetCount_Serialize[],
+	profiles: FacetCount_Serialize[],
+};
+
+/**  The skills of one framework (`name` null: alignments that name no framework). */
+export type Framework = Framework_Serialize | Framework_Deserialize;
+
+/**  The skills of one framework (`name` null: alignments that name no framework). */
+export type Framework_Deserialize = {
+	name?: string | null,
+	skills: Skill_Deserialize[],
+};
+
+/**  The skills of one framework (`name` null: alignments that name no framework). */
+export type Framework_Serialize = {
+	name: string | null,
+	skills: Skill_Serialize[],
 };
 
 /**  Streamed to the window while an import runs. */
@@ -358,6 +599,39 @@ export type ImportSummary = {
  *  own document), only a key (did:key, did:jwk), or nothing Carnet can check.
  */
 export type IssuerIdentity = { kind: "domain"; domain: string; confirmed: boolean } | { kind: "keyOnly"; method: string } | { kind: "unverified"; id: string };
+
+/**  An issuer and what Carnet knows of it. */
+export type IssuerSummary = IssuerSummary_Serialize | IssuerSummary_Deserialize;
+
+/**  An issuer and what Carnet knows of it. */
+export type IssuerSummary_Deserialize = {
+	issuer?: string | null,
+	issuerName?: string | null,
+	identity?: IssuerIdentity | null,
+	/**  How many of its credentials had their key bound to the issuer. */
+	bound: number,
+	/**  Endorsements its credentials carry. */
+	endorsements: number,
+	firstAward?: string | null,
+	lastAward?: string | null,
+	/**  Its credentials, most recent first. */
+	credentialIds: string[],
+};
+
+/**  An issuer and what Carnet knows of it. */
+export type IssuerSummary_Serialize = {
+	issuer: string | null,
+	issuerName: string | null,
+	identity: IssuerIdentity | null,
+	/**  How many of its credentials had their key bound to the issuer. */
+	bound: number,
+	/**  Endorsements its credentials carry. */
+	endorsements: number,
+	firstAward: string | null,
+	lastAward: string | null,
+	/**  Its credentials, most recent first. */
+	credentialIds: string[],
+};
 
 /**  A credential that cannot go in a presentation, and why. */
 export type NotPresentable = {
@@ -495,6 +769,12 @@ export type OpenOutcome = "created" | "opened";
 /**  The printable page's language. */
 export type PageLanguage = "fr" | "en";
 
+/**  Two credentials the signed data relates: `from`'s achievement names `to`'s as related, or aligns to it. */
+export type Pathway = {
+	from: string,
+	to: string,
+};
+
 /**  One credential as the portfolio grid shows it. */
 export type PortfolioEntry = PortfolioEntry_Serialize | PortfolioEntry_Deserialize;
 
@@ -523,6 +803,11 @@ export type PortfolioEntry_Deserialize = {
 	imageSource?: string | null,
 	/**  Who vouches for the issuer's name. */
 	issuerIdentity?: IssuerIdentity | null,
+	/**  `Certificate`, `Badge`, `Degree`… as the achievement states it. */
+	achievementType?: string | null,
+	/**  How it arrived: `file`, `folder`, `paste`, `url`, `offer`, `demo`… */
+	channel?: string | null,
+	profileId?: string | null,
 };
 
 /**  One credential as the portfolio grid shows it. */
@@ -550,6 +835,11 @@ export type PortfolioEntry_Serialize = {
 	imageSource: string | null,
 	/**  Who vouches for the issuer's name. */
 	issuerIdentity: IssuerIdentity | null,
+	/**  `Certificate`, `Badge`, `Degree`… as the achievement states it. */
+	achievementType: string | null,
+	/**  How it arrived: `file`, `folder`, `paste`, `url`, `offer`, `demo`… */
+	channel: string | null,
+	profileId: string | null,
 };
 
 /**  A page of the portfolio. */
@@ -575,7 +865,21 @@ export type PortfolioQuery_Deserialize = {
 	search?: string | null,
 	includeQuarantined: boolean,
 	offset: number,
+	/**  At most this many (0 = all). */
 	limit: number,
+	/**  Issuer id, or part of its name. */
+	issuer?: string | null,
+	profileId?: string | null,
+	/**  `valid`, `invalid`, `indeterminate`, `error`. */
+	verdict?: string | null,
+	achievementType?: string | null,
+	year?: number | null,
+	/**  Only this collection's credentials. */
+	collection?: string | null,
+	/**  Only those kept in quarantine (the Quarantine view). */
+	onlyQuarantined?: boolean | null,
+	/**  Most recent first when not given. */
+	sort?: SortOrder | null,
 };
 
 /**  Which credentials the portfolio shows. */
@@ -583,7 +887,21 @@ export type PortfolioQuery_Serialize = {
 	search: string | null,
 	includeQuarantined: boolean,
 	offset: number,
+	/**  At most this many (0 = all). */
 	limit: number,
+	/**  Issuer id, or part of its name. */
+	issuer: string | null,
+	profileId: string | null,
+	/**  `valid`, `invalid`, `indeterminate`, `error`. */
+	verdict: string | null,
+	achievementType: string | null,
+	year: number | null,
+	/**  Only this collection's credentials. */
+	collection: string | null,
+	/**  Only those kept in quarantine (the Quarantine view). */
+	onlyQuarantined: boolean | null,
+	/**  Most recent first when not given. */
+	sort: SortOrder | null,
 };
 
 /**
@@ -696,10 +1014,62 @@ export type RestoreReport = {
 	online: boolean,
 };
 
+/**  A result the learner obtained, with what it measures. */
+export type ResultFact = ResultFact_Serialize | ResultFact_Deserialize;
+
+/**  A result the learner obtained, with what it measures. */
+export type ResultFact_Deserialize = {
+	name?: string | null,
+	value?: string | null,
+	/**  The rubric level achieved, by name. */
+	level?: string | null,
+	status?: string | null,
+	resultType?: string | null,
+	requiredValue?: string | null,
+	valueMin?: string | null,
+	valueMax?: string | null,
+};
+
+/**  A result the learner obtained, with what it measures. */
+export type ResultFact_Serialize = {
+	name: string | null,
+	value: string | null,
+	/**  The rubric level achieved, by name. */
+	level: string | null,
+	status: string | null,
+	resultType: string | null,
+	requiredValue: string | null,
+	valueMin: string | null,
+	valueMax: string | null,
+};
+
 /**  A file the app wrote. */
 export type SavedFile = {
 	path: string,
 	sizeBytes: number,
+};
+
+/**  The learner's settings, kept in the wallet (encrypted). */
+export type Settings = Settings_Serialize | Settings_Deserialize;
+
+/**  The learner's settings, kept in the wallet (encrypted). */
+export type Settings_Deserialize = {
+	/**  `fr` or `en`; null follows the system. */
+	language?: string | null,
+	/**  `light` or `dark`; null follows the system. */
+	theme?: string | null,
+	/**  Offline mode: Carnet fetches nothing and checks with what it cached. */
+	offline: boolean,
+};
+
+/**  The learner's settings, kept in the wallet (encrypted). */
+export type Settings_Serialize = {
+	/**  `fr` or `en`; null follows the system. */
+	language: string | null,
+	/**  `light` or `dark`; null follows the system. */
+	theme: string | null,
+	/**  Offline mode: Carnet fetches nothing and checks with what it cached. */
+	offline: boolean,
 };
 
 /**  How something was shared: `file`, `qrJson`, `qrVpqr`, `page`, `exchange`. */
@@ -749,6 +1119,100 @@ export type SharedCredential_Deserialize = {
 export type SharedCredential_Serialize = {
 	id: string,
 	name: string | null,
+};
+
+/**  A skill (an alignment target) and the credentials that evidence it, most recent first. */
+export type Skill = Skill_Serialize | Skill_Deserialize;
+
+/**  A skill (an alignment target) and the credentials that evidence it, most recent first. */
+export type Skill_Deserialize = {
+	name: string,
+	code?: string | null,
+	url?: string | null,
+	description?: string | null,
+	targetType?: string | null,
+	credentialIds: string[],
+};
+
+/**  A skill (an alignment target) and the credentials that evidence it, most recent first. */
+export type Skill_Serialize = {
+	name: string,
+	code: string | null,
+	url: string | null,
+	description: string | null,
+	targetType: string | null,
+	credentialIds: string[],
+};
+
+/**  Everything the credentials say the learner knows, gathered. */
+export type Skills = Skills_Serialize | Skills_Deserialize;
+
+/**  Everything the credentials say the learner knows, gathered. */
+export type Skills_Deserialize = {
+	frameworks: Framework_Deserialize[],
+	achievementTypes: Facet[],
+	tags: Facet[],
+	fieldsOfStudy: Facet[],
+	specializations: Facet[],
+};
+
+/**  Everything the credentials say the learner knows, gathered. */
+export type Skills_Serialize = {
+	frameworks: Framework_Serialize[],
+	achievementTypes: Facet[],
+	tags: Facet[],
+	fieldsOfStudy: Facet[],
+	specializations: Facet[],
+};
+
+/**  The order of the portfolio. */
+export type SortOrder = "date" | "dateAscending" | "name" | "issuer";
+
+/**  The timeline: most recent year first, then the pathways between the credentials shown. */
+export type Timeline = Timeline_Serialize | Timeline_Deserialize;
+
+/**  The credentials one issuer awarded in one year, most recent first. */
+export type TimelineIssuer = TimelineIssuer_Serialize | TimelineIssuer_Deserialize;
+
+/**  The credentials one issuer awarded in one year, most recent first. */
+export type TimelineIssuer_Deserialize = {
+	issuer?: string | null,
+	issuerName?: string | null,
+	entries: PortfolioEntry_Deserialize[],
+};
+
+/**  The credentials one issuer awarded in one year, most recent first. */
+export type TimelineIssuer_Serialize = {
+	issuer: string | null,
+	issuerName: string | null,
+	entries: PortfolioEntry_Serialize[],
+};
+
+/**  One year of the timeline (`year` null: no readable date). */
+export type TimelineYear = TimelineYear_Serialize | TimelineYear_Deserialize;
+
+/**  One year of the timeline (`year` null: no readable date). */
+export type TimelineYear_Deserialize = {
+	year?: number | null,
+	issuers: TimelineIssuer_Deserialize[],
+};
+
+/**  One year of the timeline (`year` null: no readable date). */
+export type TimelineYear_Serialize = {
+	year: number | null,
+	issuers: TimelineIssuer_Serialize[],
+};
+
+/**  The timeline: most recent year first, then the pathways between the credentials shown. */
+export type Timeline_Deserialize = {
+	years: TimelineYear_Deserialize[],
+	pathways: Pathway[],
+};
+
+/**  The timeline: most recent year first, then the pathways between the credentials shown. */
+export type Timeline_Serialize = {
+	years: TimelineYear_Serialize[],
+	pathways: Pathway[],
 };
 
 /**  The transaction code an offer needs (sent to the learner separately by the issuer). */

@@ -9,6 +9,15 @@ import {
   commands,
   events,
   type AppInfo_Serialize,
+  type Collection,
+  type CredentialFacts_Serialize,
+  type Facets_Serialize,
+  type FacetCount_Serialize,
+  type IssuerSummary_Serialize,
+  type Settings_Serialize,
+  type Skills_Serialize,
+  type SortOrder,
+  type Timeline_Serialize,
   type Check_Serialize,
   type CommandError,
   type CreatedPresentation_Serialize,
@@ -66,12 +75,21 @@ export type OfferView = OfferView_Serialize;
 export type OfferOutcome = OfferOutcome_Serialize;
 export type OfferedCredential = OfferedCredential_Serialize;
 export type TxCodeRequest = TxCodeRequest_Serialize;
+export type CredentialFacts = CredentialFacts_Serialize;
+export type Facets = Facets_Serialize;
+export type FacetCount = FacetCount_Serialize;
+export type IssuerSummary = IssuerSummary_Serialize;
+export type Settings = Settings_Serialize;
+export type Skills = Skills_Serialize;
+export type Timeline = Timeline_Serialize;
 /** What the window asks of the portfolio (the shape the shell reads). */
 export type PortfolioQuery = PortfolioQuery_Deserialize;
 /** What the window asks to present (the shape the shell reads). */
 export type PresentRequest = PresentRequest_Deserialize;
 export type {
+  Collection,
   CommandError,
+  SortOrder,
   ExportReport,
   ImportSummary,
   IssuerIdentity,
@@ -120,6 +138,23 @@ export interface Platform {
   removeDemoPortfolio(): Promise<Outcome<number>>;
   /** The badge's picture as a data: URI, or null. */
   credentialImage(id: string): Promise<string | null>;
+  /** What the portfolio's filters can offer, with counts. */
+  portfolioFacets(includeQuarantined: boolean): Promise<Outcome<Facets>>;
+  timeline(): Promise<Outcome<Timeline>>;
+  skills(search: string | null): Promise<Outcome<Skills>>;
+  issuers(): Promise<Outcome<IssuerSummary[]>>;
+  /** Criteria, results, evidence… from the signed bytes; null when the proof does not hold. */
+  credentialFacts(id: string): Promise<Outcome<CredentialFacts | null>>;
+  /** Verifies again now (online unless offline mode is on); the answer holds as of its `verifiedAt`. */
+  reverifyCredential(id: string): Promise<Outcome<CredentialDetail>>;
+  collections(): Promise<Outcome<Collection[]>>;
+  createCollection(name: string): Promise<Outcome<Collection>>;
+  renameCollection(id: string, name: string): Promise<Outcome<Collection>>;
+  deleteCollection(id: string): Promise<Outcome<null>>;
+  setCollectionMembers(id: string, credentialIds: string[], member: boolean): Promise<Outcome<Collection>>;
+  /** The learner's settings, kept encrypted in the wallet (only once it is unlocked). */
+  settings(): Promise<Outcome<Settings>>;
+  setSettings(settings: Settings): Promise<Outcome<Settings>>;
   /** What presenting `request` would disclose, each credential re-checked now; nothing is signed. */
   previewPresentation(request: PresentRequest): Promise<Outcome<PresentationPreview>>;
   /** Signs a presentation and draws its QR codes; the shell keeps it, the window names it by id. */
@@ -217,6 +252,19 @@ export const tauriPlatform: Platform = {
     const r = await call(() => commands.credentialImage(id));
     return r.ok ? r.value : null;
   },
+  portfolioFacets: (q) => call(() => commands.portfolioFacets(q)),
+  timeline: () => call(() => commands.timeline()),
+  skills: (search) => call(() => commands.skills(search)),
+  issuers: () => call(() => commands.issuers()),
+  credentialFacts: (id) => call(() => commands.credentialFacts(id)),
+  reverifyCredential: (id) => call(() => commands.reverifyCredential(id)),
+  collections: () => call(() => commands.collections()),
+  createCollection: (name) => call(() => commands.createCollection(name)),
+  renameCollection: (id, name) => call(() => commands.renameCollection(id, name)),
+  deleteCollection: (id) => call(() => commands.deleteCollection(id)),
+  setCollectionMembers: (id, ids, member) => call(() => commands.setCollectionMembers(id, ids, member)),
+  settings: () => call(() => commands.settings()),
+  setSettings: (settings) => call(() => commands.setSettings(settings)),
   previewPresentation: (request) => call(() => commands.previewPresentation(request)),
   createPresentation: (request, include) => call(() => commands.createPresentation(request, include)),
   savePresentation: (id, path) => call(() => commands.savePresentation(id, path)),
