@@ -155,6 +155,9 @@ describe('first run', () => {
     await fireEvent.click(screen.getByTestId('create-wallet'));
     await screen.findByRole('navigation', { name: 'Main navigation' });
     expect(fake.calls.indexOf('addDemoPortfolio')).toBeGreaterThan(fake.calls.indexOf('initWallet:keyring'));
+    // Labelled demo in the portfolio, and in its details.
+    const label = await screen.findByTestId('demo-label');
+    expect(label.textContent).toBe('Demo');
   });
 });
 

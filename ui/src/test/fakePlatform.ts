@@ -519,12 +519,19 @@ export function fakePlatform(opts: FakeOptions = {}) {
     addDemoPortfolio: async () =>
       unlocked(() => {
         calls.push('addDemoPortfolio');
-        return ok(13);
+        if (credentials.some((c) => c.channel === 'demo')) return ok(0);
+        credentials.push(
+          entry({ id: 'demo1', name: 'Soins infirmiers I', issuerName: 'Cégep de démonstration (Carnet)', channel: 'demo',
+            awarded: '2019-12-15T00:00:00Z', issuerIdentity: { kind: 'keyOnly', method: 'did:key' } }),
+        );
+        return ok(1);
       }),
     removeDemoPortfolio: async () =>
       unlocked(() => {
         calls.push('removeDemoPortfolio');
-        return ok(13);
+        const before = credentials.length;
+        for (let i = credentials.length - 1; i >= 0; i--) if (credentials[i]?.channel === 'demo') credentials.splice(i, 1);
+        return ok(before - credentials.length);
       }),
     credentialImage: async () => null,
     previewPresentation: async (req) =>

@@ -35,6 +35,18 @@ describe('Settings', () => {
     await expectAccessible();
   });
 
+  it('adds and removes the demo portfolio in one click each, and nothing else', async () => {
+    const fake = await appOn('settings');
+    const before = fake.credentials.length;
+    await fireEvent.click(await screen.findByTestId('add-demo'));
+    await screen.findByText('1 demo credentials added.');
+    expect(fake.credentials.filter((c) => c.channel === 'demo').length).toBe(1);
+    await fireEvent.click(screen.getByTestId('remove-demo'));
+    await screen.findByText('1 demo credentials removed.');
+    expect(fake.credentials.length).toBe(before);
+    await expectAccessible();
+  });
+
   it('opens with the wallet’s saved choices', async () => {
     await appOn('settings', { settings: { language: 'fr', theme: 'light', offline: true } });
     await waitFor(() => expect(document.documentElement.lang).toBe('fr'));
