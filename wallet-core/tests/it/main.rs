@@ -11,6 +11,7 @@ mod disk_full;
 mod hostile;
 mod http;
 mod import;
+mod ld_fast;
 mod importer;
 mod keyring;
 mod mutations;
