@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use ssi::json_ld::json_ld as jld;
-use ssi::json_ld::syntax::{Parse, Value};
+use ssi::json_ld::syntax::{Parse, Print, Value};
 
 use jld::context_processing::{Options as ProcessingOptions, Process};
 use jld::syntax::Keyword;
@@ -33,6 +33,8 @@ enum Step {
     /// type-scoped context (not propagated), or as a property-scoped one (on an object: overriding protected
     /// terms; on a scalar: plainly).
     Scoped(usize, String, Scope),
+    /// An embedded `@context` made only of (bundled) context URLs, by its JSON text.
+    Local(String),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -118,6 +120,12 @@ fn step(from: &Arc<Processed>, step: Step) -> Option<Arc<Processed>> {
     }
     let processed = match &key.1 {
         Step::Revert => from.previous_context()?.clone(),
+        Step::Local(text) => {
+            use jld::syntax::TryFromJson;
+            let (json, _) = Value::parse_str(text).ok()?;
+            let local = jld::syntax::context::Context::try_from_json(json).ok()?;
+            process(&local, from, None, Default::default())?
+        }
         Step::Scoped(def_in, term, scope) => {
             // The context the term is defined in is `from` itself or one of the store's (by identity).
             let s = store().lock().ok()?;
@@ -300,7 +308,7 @@ fn expand_object(
     depth: usize,
 ) -> Option<Value> {
     let Value::Object(element) = value else { return None };
-    if depth > MAX_DEPTH || element.get_unique("@context").ok()?.is_some() {
+    if depth > MAX_DEPTH {
         return None;
     }
     // A type-scoped context does not reach nested objects, except a bare reference (a single key meaning `@id`).
@@ -320,12 +328,27 @@ fn expand_object(
             active = step(&active, Step::Scoped(id(ctx), p.into(), Scope::PropertyObject))?;
         }
     }
+    // An embedded context (an embedded credential's): context URLs only.
+    if let Some(local) = element.get_unique("@context").ok()? {
+        let urls_only = match local {
+            Value::String(_) => true,
+            Value::Array(items) => items.iter().all(|i| matches!(i, Value::String(_))),
+            _ => false,
+        };
+        if !urls_only {
+            return None;
+        }
+        active = step(&active, Step::Local(local.compact_print().to_string()))?;
+    }
     // The entries meaning `@type` in the context that applies to this object before its types are looked at; the
     // others are expanded once the types' scoped contexts apply (they may define them).
     let mut type_entries: Vec<&Value> = Vec::new();
     let mut others: Vec<(&str, &Value)> = Vec::new();
     for entry in element.iter() {
         let k = entry.key.as_str();
+        if k == "@context" {
+            continue;
+        }
         if k == "@type" || matches!(expand_iri(&active, k, true), Some(Expanded::Keyword(Keyword::Type))) {
             type_entries.push(&entry.value);
         } else {
@@ -394,9 +417,12 @@ fn expand_object(
         if def.reverse_property() || def.index().is_some() || def.nest().is_some() {
             return None;
         }
-        if !matches!(def.container(), jld::Container::None | jld::Container::Set) {
-            return None;
-        }
+        // `@graph` (e.g. `proof`, `verifiableCredential`): each value becomes a graph object of its own.
+        let graph = match def.container() {
+            jld::Container::None | jld::Container::Set => false,
+            jld::Container::Graph | jld::Container::GraphSet => true,
+            _ => return None,
+        };
         if matches!(def.typ(), Some(jld::Type::Json | jld::Type::None)) {
             return None;
         }
@@ -406,6 +432,12 @@ fn expand_object(
         };
         let mut values = Vec::new();
         expand_value(&active, k, v, &mut values, depth)?;
+        if graph {
+            values = values
+                .into_iter()
+                .map(|v| object(vec![("@graph", Value::Array(vec![v]))]))
+                .collect();
+        }
         match out.iter_mut().find(|(key, _)| *key == iri) {
             Some((_, Value::Array(existing))) => existing.extend(values),
             _ => out.push((iri, Value::Array(values))),

@@ -131,3 +131,32 @@ fn the_signed_reading_is_the_same_with_and_without_the_fast_path() {
     println!("fast path: {taken} of {} documents", docs.len());
     assert!(taken * 2 > docs.len() as u64, "{taken} of {}", docs.len());
 }
+
+/// `CARNET_FAST_FILES="a.json b.json" cargo test -p wallet-core --test it ld_fast::which -- --ignored --nocapture`:
+/// which documents (and proof configurations) of the given files the fast path reads.
+#[test]
+#[ignore]
+fn which() {
+    let files = std::env::var("CARNET_FAST_FILES").unwrap_or_default();
+    for f in files.split_whitespace() {
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
+        let mut unsecured = doc.clone();
+        let proof = unsecured.as_object_mut().unwrap().remove("proof");
+        let before = wallet_core::ld::fast_reads();
+        let _ = futures_executor::block_on(wallet_core::ld::read(&unsecured));
+        let doc_fast = wallet_core::ld::fast_reads() > before;
+        let mut p = match proof {
+            Some(Value::Array(mut p)) => p.remove(0),
+            Some(p) => p,
+            None => Value::Null,
+        };
+        if let Some(m) = p.as_object_mut() {
+            m.remove("proofValue");
+            m.remove("jws");
+            m.insert("@context".into(), doc["@context"].clone());
+        }
+        let before = wallet_core::ld::fast_reads();
+        let _ = futures_executor::block_on(wallet_core::ld::read(&p));
+        println!("{f}: document {doc_fast}, proof {}", wallet_core::ld::fast_reads() > before);
+    }
+}
