@@ -220,9 +220,7 @@ pub(super) fn expand(top: &Arc<Processed>, doc: &Value) -> Option<Value> {
     let node = expand_object(top, None, doc, 0)?;
     // A node holding nothing but its id is dropped at the top level: the full algorithm says what that means.
     match &node {
-        Value::Object(o) if o.iter().any(|e| e.key.as_str() != "@id") => {
-            Some(Value::Array(vec![node]))
-        }
+        Value::Object(o) if o.iter().any(|e| e.key.as_str() != "@id") => Some(Value::Array(vec![node])),
         _ => None,
     }
 }
@@ -301,13 +299,10 @@ fn expand_scalar(ctx: &Processed, property: &str, value: &Value) -> Option<Value
 }
 
 /// Node expansion of a JSON object, the value of `property` (`None` at the top level) in `ctx`.
-fn expand_object(
-    ctx: &Arc<Processed>,
-    property: Option<&str>,
-    value: &Value,
-    depth: usize,
-) -> Option<Value> {
-    let Value::Object(element) = value else { return None };
+fn expand_object(ctx: &Arc<Processed>, property: Option<&str>, value: &Value, depth: usize) -> Option<Value> {
+    let Value::Object(element) = value else {
+        return None;
+    };
     if depth > MAX_DEPTH {
         return None;
     }
@@ -349,7 +344,12 @@ fn expand_object(
         if k == "@context" {
             continue;
         }
-        if k == "@type" || matches!(expand_iri(&active, k, true), Some(Expanded::Keyword(Keyword::Type))) {
+        if k == "@type"
+            || matches!(
+                expand_iri(&active, k, true),
+                Some(Expanded::Keyword(Keyword::Type))
+            )
+        {
             type_entries.push(&entry.value);
         } else {
             others.push((k, &entry.value));

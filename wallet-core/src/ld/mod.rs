@@ -268,10 +268,12 @@ async fn read_mode(
         _ => None,
     };
     // The fast path when the document has the common shape (see `fast`), else the full expansion.
-    let fast = initial.and_then(|ctx| fast::expand(ctx, &value)).and_then(|json| {
-        use ssi::json_ld::json_ld::TryFromJson;
-        ssi::json_ld::json_ld::ExpandedDocument::try_from_json_in(&mut (), json).ok()
-    });
+    let fast = initial
+        .and_then(|ctx| fast::expand(ctx, &value))
+        .and_then(|json| {
+            use ssi::json_ld::json_ld::TryFromJson;
+            ssi::json_ld::json_ld::ExpandedDocument::try_from_json_in(&mut (), json).ok()
+        });
     let mut env = LdEnvironment::default();
     let mut warnings = Warnings::default();
     let mut expanded = match fast {

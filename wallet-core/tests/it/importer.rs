@@ -643,7 +643,10 @@ fn a_file_imported_before_is_known_by_its_bytes_and_reported_as_already_in_the_w
         assert_eq!(i.reason.as_deref(), Some("already in your wallet"));
         assert_eq!(i.credential_id.as_ref(), Some(id));
         assert_eq!(&i.name, name);
-        assert_eq!((i.verdict, i.quarantined, i.index), (Some(Verdict::Valid), false, 0));
+        assert_eq!(
+            (i.verdict, i.quarantined, i.index),
+            (Some(Verdict::Valid), false, 0)
+        );
     }
     // A credential removed since: its file is verified and stored again; the others are still known.
     let removed = dir.join("1.jwt").display().to_string();

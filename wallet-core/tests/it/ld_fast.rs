@@ -16,7 +16,9 @@ use crate::support::{at, shared};
 static SWITCH: Mutex<()> = Mutex::new(());
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
     entries.sort();
     for p in entries {
@@ -104,8 +106,12 @@ fn documents() -> Vec<(String, Value)> {
     }
     let mut out = Vec::new();
     for p in corpus() {
-        let Ok(text) = std::fs::read_to_string(&p) else { continue };
-        let Ok(doc) = serde_json::from_str::<Value>(&text) else { continue };
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        let Ok(doc) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
         add(&p.display().to_string(), &doc, &mut out, 0);
     }
     out
@@ -157,6 +163,9 @@ fn which() {
         }
         let before = wallet_core::ld::fast_reads();
         let _ = futures_executor::block_on(wallet_core::ld::read(&p));
-        println!("{f}: document {doc_fast}, proof {}", wallet_core::ld::fast_reads() > before);
+        println!(
+            "{f}: document {doc_fast}, proof {}",
+            wallet_core::ld::fast_reads() > before
+        );
     }
 }
