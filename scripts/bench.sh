@@ -33,7 +33,8 @@ NOW=2025-01-01T00:00:00Z
 
 cd "$ROOT"
 say "building (release)…" >&2
-cargo build --quiet --release -p carnet-cli -p wallet-core --example gen_corpus >&2 || die "build failed"
+cargo build --quiet --release -p carnet-cli >&2 || die "build failed"
+cargo build --quiet --release -p wallet-core --example gen_corpus >&2 || die "build failed"
 cargo bench --quiet -p wallet-core --no-run >&2 2>/dev/null || die "benchmark build failed"
 CARNET="$CARGO_TARGET_DIR/release/carnet"
 peer=$("$ROOT/scripts/peer-setup.sh" | tail -1)

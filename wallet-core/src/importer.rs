@@ -304,7 +304,7 @@ struct Verified<'b> {
 
 /// What a worker sends the writer.
 enum Message<'b> {
-    Verified(Verified<'b>),
+    Verified(Box<Verified<'b>>),
     /// A worker is waiting for bytes to be given back: commit the open group now.
     Waiting,
 }
@@ -734,7 +734,7 @@ pub(crate) fn run(
                             key,
                             known: Some(items),
                         };
-                        if tx.send(Message::Verified(verified)).is_err() {
+                        if tx.send(Message::Verified(Box::new(verified))).is_err() {
                             return;
                         }
                         continue;
@@ -787,7 +787,7 @@ pub(crate) fn run(
                         key,
                         known: None,
                     };
-                    if tx.send(Message::Verified(verified)).is_err() {
+                    if tx.send(Message::Verified(Box::new(verified))).is_err() {
                         return;
                     }
                 }
@@ -803,7 +803,7 @@ pub(crate) fn run(
             loop {
                 match rx.recv() {
                     Ok(Message::Verified(v)) => {
-                        group.push(v);
+                        group.push(*v);
                         break;
                     }
                     Ok(Message::Waiting) => continue,
@@ -816,7 +816,7 @@ pub(crate) fn run(
             while open && group.len() < 64 && !budget.has_waiters() {
                 let left = deadline.saturating_duration_since(Instant::now());
                 match rx.recv_timeout(left) {
-                    Ok(Message::Verified(v)) => group.push(v),
+                    Ok(Message::Verified(v)) => group.push(*v),
                     Ok(Message::Waiting) | Err(mpsc::RecvTimeoutError::Timeout) => break,
                     Err(mpsc::RecvTimeoutError::Disconnected) => {
                         open = false;
