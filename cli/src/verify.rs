@@ -112,21 +112,19 @@ pub fn run(args: &VerifyArgs, json: bool) -> i32 {
             }
         }
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("carnet: error: cannot start: {e}");
-            return 2;
-        }
-    };
     let cache = MemoryCache::new();
     let mut all = Vec::new();
-    for path in &args.files {
+    // Files are verified on every core, each worker with its own runtime; lines come out in the order of the
+    // arguments, as soon as every file before them is done (`in_order`).
+    let verify_file = |runtime: &tokio::runtime::Runtime, path: &PathBuf| match read_bounded(
+        path,
+        opts.limits.max_input_bytes,
+    ) {
+        Ok(bytes) => runtime.block_on(verify::verify_bytes(&bytes, &net, &cache, &opts)),
+        Err(reason) => vec![Report::unreadable(None, reason)],
+    };
+    let outcome = in_order(&args.files, verify_file, |path, reports| {
         let name = path.display().to_string();
-        let reports = match read_bounded(path, opts.limits.max_input_bytes) {
-            Ok(bytes) => runtime.block_on(verify::verify_bytes(&bytes, &net, &cache, &opts)),
-            Err(reason) => vec![Report::unreadable(None, reason)],
-        };
         all.extend(reports.iter().map(|r| r.verdict));
         for r in &reports {
             if json {
@@ -150,8 +148,54 @@ pub fn run(args: &VerifyArgs, json: bool) -> i32 {
                 crate::out::line(&text_line(&name, r, reports.len() > 1));
             }
         }
+    });
+    if let Err(e) = outcome {
+        eprintln!("carnet: error: cannot start: {e}");
+        return 2;
     }
     exit_code(&all)
+}
+
+/// `work` on every item, on as many threads as there are cores (each with its own single-threaded runtime), and
+/// `done` on each result in the order of `items`, as soon as the results before it are in.
+fn in_order<T: Sync, R: Send>(
+    items: &[T],
+    work: impl Fn(&tokio::runtime::Runtime, &T) -> R + Sync,
+    mut done: impl FnMut(&T, R),
+) -> std::io::Result<()> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let workers = std::thread::available_parallelism()
+        .map(usize::from)
+        .unwrap_or(1)
+        .clamp(1, items.len().max(1));
+    let runtimes = (0..workers)
+        .map(|_| tokio::runtime::Builder::new_current_thread().enable_all().build())
+        .collect::<std::io::Result<Vec<_>>>()?;
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, R)>();
+    std::thread::scope(|scope| {
+        for runtime in &runtimes {
+            let (tx, next, work) = (tx.clone(), &next, &work);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(item) = items.get(i) else { break };
+                if tx.send((i, work(runtime, item))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut pending = std::collections::BTreeMap::new();
+        let mut want = 0;
+        for (i, r) in rx {
+            pending.insert(i, r);
+            while let Some(r) = pending.remove(&want) {
+                done(&items[want], r);
+                want += 1;
+            }
+        }
+    });
+    Ok(())
 }
 
 /// 2 when anything could not be read; else 1 when anything is invalid or indeterminate; else 0.

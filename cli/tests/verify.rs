@@ -234,3 +234,45 @@ fn the_input_size_limit_is_configurable() {
     let out = verify(&["--offline", "--now", NOW, "--max-size", "8KiB", &file]);
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn many_files_are_verified_on_every_core_and_printed_in_the_order_given() {
+    // The whole peer corpus, forwards and then backwards: each file's lines are the same, in argument order.
+    let dir = PathBuf::from(corpus("ob3-vc2-di-eddsa-rdfc-2022.json"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.file_name().is_some_and(|n| n != "manifest.json"))
+        .map(|p| p.display().to_string())
+        .collect();
+    files.sort();
+    assert!(files.len() > 10, "{files:?}");
+    let run = |files: &[String]| {
+        let mut args = vec!["--json", "--offline", "--now", NOW];
+        args.extend(files.iter().map(String::as_str));
+        lines(&verify(&args))
+    };
+    let forwards = run(&files);
+    let order: Vec<&str> = forwards.iter().map(|l| l["file"].as_str().unwrap()).collect();
+    let mut expected: Vec<&str> = order.clone();
+    expected.dedup();
+    assert_eq!(expected, files.iter().map(String::as_str).collect::<Vec<_>>());
+    // One at a time gives the same lines as all together.
+    for f in &files[..4] {
+        let alone = run(std::slice::from_ref(f));
+        let together: Vec<&Value> = forwards.iter().filter(|l| l["file"] == f.as_str()).collect();
+        assert_eq!(alone.iter().collect::<Vec<_>>(), together, "{f}");
+    }
+    files.reverse();
+    let backwards = run(&files);
+    assert_eq!(backwards.len(), forwards.len());
+    for f in &files {
+        let a: Vec<&Value> = forwards.iter().filter(|l| l["file"] == f.as_str()).collect();
+        let b: Vec<&Value> = backwards.iter().filter(|l| l["file"] == f.as_str()).collect();
+        assert_eq!(a, b, "{f}");
+    }
+}

@@ -26,6 +26,73 @@ use crate::net::{Net, NetPolicy};
 use crate::store::{trees, BatchWrite, Store, StoreError};
 use crate::verify::{self, Check, Options, Report, Verdict};
 
+/// A file imported before whose every credential was verified and is in the wallet: the stored ids, by the
+/// credential's place in the file. Kept in [`trees::KNOWN_FILES`] under the keyed hash of the file's bytes
+/// ([`file_key`]); nothing in the key or the (encrypted) record reveals the file to someone without the wallet's key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct KnownFile {
+    /// (index in the file, stored credential id)
+    credentials: Vec<(usize, String)>,
+}
+
+/// The index key of a file's bytes: the wallet's keyed hash, in a domain of its own (never equal to the keyed hash
+/// of a credential's bytes, which `credential_by_hash` uses).
+fn file_key(store: &Store, bytes: &[u8]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"carnet known file\0");
+    h.update(bytes);
+    store.keyed_hash(&h.finalize())
+}
+
+/// The report of a file recognised by its bytes: each credential it gave, still in the wallet and out of
+/// quarantine, reported "already in your wallet" exactly as verifying it again would. `None` (verify it again)
+/// when the file is not known or any of its credentials has since been removed or quarantined.
+fn known_items(store: &Store, key: &[u8; 32], file: &str) -> Option<Vec<Item>> {
+    let known: KnownFile = store.get(trees::KNOWN_FILES, key).ok()??;
+    let mut items = Vec::with_capacity(known.credentials.len());
+    for (index, id) in known.credentials {
+        let rec: StoredCredential = store.get(trees::CREDENTIALS, id.as_bytes()).ok()??;
+        let meta = rec.meta?;
+        if meta.quarantined {
+            return None;
+        }
+        items.push(Item {
+            file: file.to_owned(),
+            index,
+            outcome: ItemOutcome::Duplicate,
+            reason: Some(ALREADY.into()),
+            credential_id: Some(id),
+            name: meta.info.name,
+            verdict: Some(Verdict::Valid),
+            quarantined: false,
+        });
+    }
+    (!items.is_empty()).then_some(items)
+}
+
+/// The reason of a credential whose bytes are already in the wallet.
+const ALREADY: &str = "already in your wallet";
+
+/// What a file's items must all be for the file to be recognised next time: valid credentials whose exact bytes
+/// are now stored (imported, a newer version, or already there). Anything else — a presentation's own report, an
+/// error, quarantine, a credential that is a duplicate only by its id — is verified again, as before.
+fn knowable(items: &[Item]) -> Option<KnownFile> {
+    let mut credentials = Vec::with_capacity(items.len());
+    for item in items {
+        let exact = match item.outcome {
+            ItemOutcome::Imported | ItemOutcome::Superseded => true,
+            ItemOutcome::Duplicate => item.reason.as_deref() == Some(ALREADY),
+            _ => false,
+        };
+        match (&item.credential_id, item.verdict, exact, item.quarantined) {
+            (Some(id), Some(Verdict::Valid), true, false) => credentials.push((item.index, id.clone())),
+            _ => return None,
+        }
+    }
+    (!credentials.is_empty()).then_some(KnownFile { credentials })
+}
+
 /// Why an import could not run at all (bad input never ends up here: it is an item in the report).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -229,11 +296,15 @@ struct Verified<'b> {
     fetched: HashMap<String, String>,
     /// Its part of the byte budget, given back when the writer drops it after the commit.
     _share: budget::Share<'b>,
+    /// The keyed hash of the file's bytes (see [`file_key`]), when they could be read.
+    key: Option<[u8; 32]>,
+    /// The file is known (see [`known_items`]): its report, with nothing parsed or verified.
+    known: Option<Vec<Item>>,
 }
 
 /// What a worker sends the writer.
 enum Message<'b> {
-    Verified(Verified<'b>),
+    Verified(Box<Verified<'b>>),
     /// A worker is waiting for bytes to be given back: commit the open group now.
     Waiting,
 }
@@ -465,7 +536,7 @@ fn decide(
             }
         }
         item.outcome = ItemOutcome::Duplicate;
-        item.reason = Some("already in your wallet".into());
+        item.reason = Some(ALREADY.into());
         item.credential_id = Some(id);
         return Ok(item);
     }
@@ -647,6 +718,27 @@ pub(crate) fn run(
                         Input::Bytes(b) => (Ok(std::borrow::Cow::Borrowed(*b)), "paste"),
                         Input::Unreadable(why) => (Err(why.clone()), "folder"),
                     };
+                    // A file imported before is recognised by its bytes, before anything parses them.
+                    let key = bytes.as_deref().ok().map(|b| file_key(store, b));
+                    if let Some(items) = key.as_ref().and_then(|k| known_items(store, k, name)) {
+                        drop(bytes);
+                        share.resize(0);
+                        let verified = Verified {
+                            seq,
+                            name: name.clone(),
+                            channel,
+                            reports: Ok(Vec::new()),
+                            image: None,
+                            fetched: HashMap::new(),
+                            _share: share,
+                            key,
+                            known: Some(items),
+                        };
+                        if tx.send(Message::Verified(Box::new(verified))).is_err() {
+                            return;
+                        }
+                        continue;
+                    }
                     let mut reports = match (&runtime, &net, &bytes) {
                         // A panic in a third-party parser must cost one file, not the import (fuzzing found one).
                         (Ok(rt), Ok(net), Ok(bytes)) => {
@@ -692,8 +784,10 @@ pub(crate) fn run(
                         image,
                         fetched,
                         _share: share,
+                        key,
+                        known: None,
                     };
-                    if tx.send(Message::Verified(verified)).is_err() {
+                    if tx.send(Message::Verified(Box::new(verified))).is_err() {
                         return;
                     }
                 }
@@ -709,7 +803,7 @@ pub(crate) fn run(
             loop {
                 match rx.recv() {
                     Ok(Message::Verified(v)) => {
-                        group.push(v);
+                        group.push(*v);
                         break;
                     }
                     Ok(Message::Waiting) => continue,
@@ -722,7 +816,7 @@ pub(crate) fn run(
             while open && group.len() < 64 && !budget.has_waiters() {
                 let left = deadline.saturating_duration_since(Instant::now());
                 match rx.recv_timeout(left) {
-                    Ok(Message::Verified(v)) => group.push(v),
+                    Ok(Message::Verified(v)) => group.push(*v),
                     Ok(Message::Waiting) | Err(mpsc::RecvTimeoutError::Timeout) => break,
                     Err(mpsc::RecvTimeoutError::Disconnected) => {
                         open = false;
@@ -739,6 +833,11 @@ pub(crate) fn run(
             for v in &group {
                 last.clone_from(&v.name);
                 let channel = v.channel;
+                if let Some(items) = &v.known {
+                    pending.items.extend(items.iter().cloned());
+                    continue;
+                }
+                let first_item = pending.items.len();
                 match &v.reports {
                     Err(why) => pending.items.push(Item {
                         file: v.name.clone(),
@@ -816,6 +915,17 @@ pub(crate) fn run(
                                     cancel.store(true, Ordering::Relaxed);
                                 }
                             }
+                        }
+                    }
+                }
+                // Recognised next time when all it gave is verified and stored, in the same atomic batch.
+                let known = pending.items.get(first_item..).and_then(knowable);
+                if let (Some(key), Some(known)) = (v.key, known) {
+                    match BatchWrite::put(trees::KNOWN_FILES, key.to_vec(), &known) {
+                        Ok(w) => pending.writes.push(w),
+                        Err(e) => {
+                            first_error.get_or_insert(ImportError::Store(e));
+                            cancel.store(true, Ordering::Relaxed);
                         }
                     }
                 }

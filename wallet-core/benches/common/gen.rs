@@ -2,6 +2,9 @@
 //! JSON-LD with an eddsa-rdfc-2022 proof, and VC-JWT, from a few did:key issuers. Shared by the import benchmark
 //! and `examples/gen_badges.rs`.
 
+// Each user (benchmarks, examples) takes the writer it needs.
+#![allow(dead_code)]
+
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
@@ -53,6 +56,75 @@ fn credential(issuer: &Issuer, n: usize, subject: &str) -> Value {
             }
         }
     })
+}
+
+/// The same badge as a VC 1.1 credential, for an `Ed25519Signature2020` proof.
+fn credential_v11(issuer: &Issuer, n: usize, subject: &str) -> Value {
+    let mut doc = credential(issuer, n, subject);
+    doc["@context"] = json!([
+        "https://www.w3.org/2018/credentials/v1",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        "https://w3id.org/security/suites/ed25519-2020/v1"
+    ]);
+    let from = doc["validFrom"].take();
+    let map = doc.as_object_mut().expect("object");
+    map.remove("validFrom");
+    map.insert("issuanceDate".into(), from);
+    doc
+}
+
+/// Writes the benchmark corpus: `count` distinct signed badges, a fifth each of eddsa-rdfc-2022 VC 2.0 JSON-LD
+/// (`*-di.json`), Ed25519Signature2020 VC 1.1 JSON-LD (`*-ed2020.json`), EdDSA VC-JWT (`*.jwt`), baked PNG and
+/// baked SVG (both eddsa-rdfc-2022). Deterministic: the same files for the same count.
+pub fn write_corpus(dir: &Path, count: usize, subject: &str) -> Vec<PathBuf> {
+    std::fs::create_dir_all(dir).expect("output folder");
+    let issuers = issuers(10);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
+    let created = OffsetDateTime::parse("2024-01-01T00:00:00Z", &Rfc3339).expect("date");
+    let mut paths = Vec::with_capacity(count);
+    for n in 0..count {
+        let issuer = &issuers[n % issuers.len()];
+        let vm = format!("{}#{}", issuer.did, issuer.did.trim_start_matches("did:key:"));
+        let opts = ProofOptions {
+            verification_method: &vm,
+            purpose: "assertionMethod",
+            created,
+            challenge: None,
+            domain: None,
+        };
+        let doc = credential(issuer, n, subject);
+        let di = || {
+            let signed = rt
+                .block_on(sign::data_integrity(&doc, &issuer.key, &opts))
+                .expect("sign");
+            serde_json::to_string(&signed).expect("json")
+        };
+        let (name, bytes) = match n % 5 {
+            0 => (format!("{n:05}-di.json"), di().into_bytes()),
+            1 => {
+                let doc = credential_v11(issuer, n, subject);
+                let signed = rt
+                    .block_on(sign::ed25519_signature_2020(&doc, &issuer.key, &opts))
+                    .expect("sign");
+                (
+                    format!("{n:05}-ed2020.json"),
+                    serde_json::to_string(&signed).expect("json").into_bytes(),
+                )
+            }
+            2 => (
+                format!("{n:05}.jwt"),
+                sign::vc_jwt(&doc, &issuer.key, &vm).expect("jwt").into_bytes(),
+            ),
+            3 => (format!("{n:05}.png"), png_with("openbadgecredential", &di())),
+            _ => (format!("{n:05}.svg"), svg_with(&di())),
+        };
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).expect("write badge");
+        paths.push(path);
+    }
+    paths
 }
 
 fn png_with(keyword: &str, text: &str) -> Vec<u8> {

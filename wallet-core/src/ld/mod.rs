@@ -13,6 +13,7 @@ use ssi::rdf::LdEnvironment;
 
 use crate::contexts;
 
+mod fast;
 mod safe;
 pub(crate) mod vocab;
 
@@ -177,10 +178,38 @@ where
     }
 }
 
+/// Whether [`read`] takes the fast path (kept contexts, see `fast`) when a document allows it; on unless a test
+/// turns it off to compare both paths.
+static FAST_PATH: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Turns the fast path off (`false`) or back on, for the whole process. Never used outside tests: they prove with it
+/// that the fast path and the full JSON-LD algorithm give the same verdicts and facts.
+#[doc(hidden)]
+pub fn set_fast_path(on: bool) {
+    FAST_PATH.store(on, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// How many documents the fast path has read in this process (tests and benchmarks report its coverage).
+static FAST_READS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The number of documents read by the fast path so far in this process.
+#[doc(hidden)]
+pub fn fast_reads() -> u64 {
+    FAST_READS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Read a JSON-LD document in safe mode: refuse (`LdError::Unsafe`) anything the canonical RDF would not carry,
 /// then canonicalize it and read its facts back from the expanded form.
 pub async fn read(doc: &serde_json::Value) -> Result<Signed, LdError> {
-    read_mode(doc, true).await.map(|(s, _)| s)
+    let fast = FAST_PATH.load(std::sync::atomic::Ordering::SeqCst);
+    read_mode(doc, true, fast).await.map(|(s, _)| s)
+}
+
+/// [`read`] without any cache (the top-level context processed again for this document, as the JSON-LD algorithm
+/// describes it). Never used to verify anything; tests prove with it that the cached path gives the same answer.
+#[doc(hidden)]
+pub async fn read_uncached(doc: &serde_json::Value) -> Result<Signed, LdError> {
+    read_mode(doc, true, false).await.map(|(s, _)| s)
 }
 
 /// The canonical N-Quads JSON-LD itself would produce, **without** safe mode: whatever the RDF silently drops is
@@ -188,17 +217,21 @@ pub async fn read(doc: &serde_json::Value) -> Result<Signed, LdError> {
 /// (so that refusing it, or reading the same facts, is what keeps Carnet honest).
 #[doc(hidden)]
 pub async fn canonical_nquads_unsafe(doc: &serde_json::Value) -> Result<Vec<String>, LdError> {
-    read_mode(doc, false).await.map(|(s, _)| s.nquads)
+    read_mode(doc, false, false).await.map(|(s, _)| s.nquads)
 }
 
 /// JSON-LD's expanded form of a document (as JSON), **without** safe mode. Never used to verify anything; tests
 /// use it to learn which IRI a key stands for.
 #[doc(hidden)]
 pub async fn expanded_unsafe(doc: &serde_json::Value) -> Result<serde_json::Value, LdError> {
-    read_mode(doc, false).await.map(|(_, e)| e)
+    read_mode(doc, false, false).await.map(|(_, e)| e)
 }
 
-async fn read_mode(doc: &serde_json::Value, safe: bool) -> Result<(Signed, serde_json::Value), LdError> {
+async fn read_mode(
+    doc: &serde_json::Value,
+    safe: bool,
+    cached: bool,
+) -> Result<(Signed, serde_json::Value), LdError> {
     use ssi::json_ld::json_ld::expansion::{Action, Expand, Options, Policy};
     use ssi::json_ld::json_ld::syntax::IntoJsonWithContext;
     use ssi::json_ld::syntax::Print;
@@ -218,38 +251,66 @@ async fn read_mode(doc: &serde_json::Value, safe: bool) -> Result<(Signed, serde
         safe::check_written(doc).map_err(LdError::Unsafe)?;
     }
     let text = serde_json::to_string(doc).map_err(|e| LdError::BadContext(e.to_string()))?;
-    let (value, _) =
+    let (mut value, _) =
         ssi::json_ld::syntax::Value::parse_str(&text).map_err(|e| LdError::BadContext(e.to_string()))?;
     let loader = loader()?;
+    // The top-level context, processed once for all documents that name the same bundled contexts: expanding the
+    // document without its `@context` from that active context is what the expansion algorithm does with it.
+    let top = match (cached, doc.get("@context")) {
+        (true, Some(ctx)) => fast::top(ctx),
+        _ => None,
+    };
+    let initial = match (&top, &mut value) {
+        (Some(ctx), ssi::json_ld::syntax::Value::Object(object)) => {
+            object.remove("@context");
+            Some(ctx)
+        }
+        _ => None,
+    };
+    // The fast path when the document has the common shape (see `fast`), else the full expansion.
+    let fast = initial
+        .and_then(|ctx| fast::expand(ctx, &value))
+        .and_then(|json| {
+            use ssi::json_ld::json_ld::TryFromJson;
+            ssi::json_ld::json_ld::ExpandedDocument::try_from_json_in(&mut (), json).ok()
+        });
     let mut env = LdEnvironment::default();
     let mut warnings = Warnings::default();
-    let mut expanded = value
-        .expand_full(
-            &mut env.vocabulary,
-            Default::default(),
-            None,
-            loader,
-            Options {
-                // Strict: a term the contexts do not define is an error, not a silently dropped key.
-                policy: match safe {
-                    true => Policy {
-                        invalid: Action::Reject,
-                        allow_undefined: false,
+    let mut expanded = match fast {
+        Some(expanded) => {
+            FAST_READS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            expanded
+        }
+        None => {
+            value
+                .expand_full(
+                    &mut env.vocabulary,
+                    initial.map(|c| fast::Processed::clone(c)).unwrap_or_default(),
+                    None,
+                    loader,
+                    Options {
+                        // Strict: a term the contexts do not define is an error, not a silently dropped key.
+                        policy: match safe {
+                            true => Policy {
+                                invalid: Action::Reject,
+                                allow_undefined: false,
+                                ..Default::default()
+                            },
+                            false => Policy::default(),
+                        },
                         ..Default::default()
                     },
-                    false => Policy::default(),
-                },
-                ..Default::default()
-            },
-            &mut warnings,
-        )
-        .await
-        .map_err(|e| match e {
-            ssi::json_ld::json_ld::expansion::Error::KeyExpansionFailed(key) => {
-                LdError::Unsafe(format!("the key \"{key}\" is not a term its contexts define"))
-            }
-            other => LdError::Expansion(other.to_string()),
-        })?;
+                    &mut warnings,
+                )
+                .await
+                .map_err(|e| match e {
+                    ssi::json_ld::json_ld::expansion::Error::KeyExpansionFailed(key) => {
+                        LdError::Unsafe(format!("the key \"{key}\" is not a term its contexts define"))
+                    }
+                    other => LdError::Expansion(other.to_string()),
+                })?
+        }
+    };
     if let Some(w) = warnings.0.first().filter(|_| safe) {
         return Err(LdError::Unsafe(format!("JSON-LD expansion warns: {w}")));
     }

@@ -34,6 +34,9 @@ pub(crate) mod trees {
     pub const CREDENTIAL_BY_CID: &str = "credential_by_cid";
     /// keyed hash of a URL → a document fetched for verification, with its date (`net::CachedResource`)
     pub const FETCH_CACHE: &str = "fetch_cache";
+    /// keyed hash of a whole imported file's bytes → the credentials it gave (`importer::KnownFile`), so that a file
+    /// imported again is recognised before any parsing or verification
+    pub const KNOWN_FILES: &str = "known_files";
     /// random id → `present::ShareRecord`: what the learner shared, when, how, for whom
     pub const SHARES: &str = "shares";
     /// random id → `collections::Collection`: a named group of credentials

@@ -605,3 +605,61 @@ fn large_files_are_held_within_the_byte_budget() {
         s.peak_bytes_held
     );
 }
+
+#[test]
+fn a_file_imported_before_is_known_by_its_bytes_and_reported_as_already_in_the_wallet() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = new_wallet(&tmp.path().join("w"));
+    let issuer = Issuer::new(61);
+    let dir = tmp.path().join("badges");
+    std::fs::create_dir_all(&dir).unwrap();
+    for n in 0..4 {
+        let doc = issuer.credential(
+            &format!("urn:uuid:known-{n}"),
+            &format!("Badge {n}"),
+            "did:example:l",
+            "2024-01-01T00:00:00Z",
+        );
+        let (name, bytes) = match n % 2 {
+            0 => (format!("{n}.json"), issuer.signed(&doc)),
+            _ => (format!("{n}.jwt"), issuer.jwt(&doc)),
+        };
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+    let opts = options("2025-01-01T00:00:00Z");
+    let first = import(&w, &[Source::Path(dir.clone())], &opts);
+    assert_eq!(first.imported, 4, "{first:#?}");
+    let ids: HashMap<String, (String, Option<String>)> = first
+        .items
+        .iter()
+        .map(|i| (i.file.clone(), (i.credential_id.clone().unwrap(), i.name.clone())))
+        .collect();
+    // Again: every file is known, and reported exactly as a credential whose bytes are already stored.
+    let again = import(&w, &[Source::Path(dir.clone())], &opts);
+    assert_eq!((again.imported, again.duplicates), (0, 4), "{again:#?}");
+    for i in &again.items {
+        let (id, name) = &ids[&i.file];
+        assert_eq!(i.outcome, ItemOutcome::Duplicate);
+        assert_eq!(i.reason.as_deref(), Some("already in your wallet"));
+        assert_eq!(i.credential_id.as_ref(), Some(id));
+        assert_eq!(&i.name, name);
+        assert_eq!(
+            (i.verdict, i.quarantined, i.index),
+            (Some(Verdict::Valid), false, 0)
+        );
+    }
+    // A credential removed since: its file is verified and stored again; the others are still known.
+    let removed = dir.join("1.jwt").display().to_string();
+    w.remove_credential(&ids[&removed].0).unwrap();
+    let third = import(&w, &[Source::Path(dir)], &opts);
+    assert_eq!((third.imported, third.duplicates), (1, 3), "{third:#?}");
+    let back = third.items.iter().find(|i| i.file == removed).unwrap();
+    assert_eq!(back.outcome, ItemOutcome::Imported);
+    // And known again afterwards, under its new id.
+    drop(w);
+    let w = reopen(&tmp.path().join("w"));
+    let fourth = import(&w, &[Source::Path(tmp.path().join("badges"))], &opts);
+    assert_eq!((fourth.imported, fourth.duplicates), (0, 4), "{fourth:#?}");
+    let known = fourth.items.iter().find(|i| i.file == removed).unwrap();
+    assert_eq!(known.credential_id, back.credential_id);
+}

@@ -13,6 +13,7 @@ mod http;
 mod import;
 mod importer;
 mod keyring;
+mod ld_fast;
 mod mutations;
 mod net;
 mod offer;
