@@ -257,9 +257,13 @@ fn an_altered_access_token_is_refused_by_the_issuer_and_nothing_is_stored() {
         |req, answer| {
             if req.path == "/token" && answer.status == 200 {
                 edit_json(&mut answer.body, |v| {
-                    let t = v["access_token"].as_str().unwrap();
-                    let last = if t.ends_with('A') { 'B' } else { 'A' };
-                    v["access_token"] = json!(format!("{}{last}", &t[..t.len() - 1]));
+                    // Not the last character: in base64url its low bits may be padding a decoder ignores, and
+                    // the token would still be the issuer's. Ten from the end carries six real bits.
+                    let t = v["access_token"].as_str().unwrap().to_owned();
+                    let at = t.len() - 10;
+                    let was = &t[at..=at];
+                    let now = if was == "A" { "B" } else { "A" };
+                    v["access_token"] = json!(format!("{}{now}{}", &t[..at], &t[at + 1..]));
                 });
             }
         },
