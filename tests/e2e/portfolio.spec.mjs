@@ -47,10 +47,12 @@ const WORDS = {
   en: {
     portfolio: 'Portfolio', timeline: 'Timeline', skills: 'Skills', quarantine: 'Quarantine',
     verified: 'Verified', partial: 'Valid, not fully checked', reverify: 'Re-verify now', asOf: /holds as of/,
+    expired: 'Expired',
   },
   fr: {
     portfolio: 'Portfolio', timeline: 'Parcours', skills: 'Compétences', quarantine: 'Quarantaine',
     verified: 'Vérifié', partial: 'Valide, vérification incomplète', reverify: 'Vérifier de nouveau', asOf: /en date du/,
+    expired: 'Expirée',
   },
 };
 
@@ -112,7 +114,11 @@ describe('J3 timeline and skills, J4 details and the verification panel', () => 
       assert.deepEqual(years, ['2024', '2023']);
       const issuers = [];
       for (const h of await browser.$$('[data-testid="timeline"] > li:first-child h3')) issuers.push(await h.getText());
-      assert.deepEqual(issuers, ['Université Laval', 'Cégep de Sainte-Foy']);
+      // The expired badge (authentic, only past its end date) stays in the learner's history, marked in words.
+      assert.deepEqual(issuers, ['Université Laval', 'Cégep de Sainte-Foy', 'Example Public University']);
+      const expired = await browser.$('[data-testid="timeline"] > li:first-child [data-testid="expired"]');
+      await expired.waitForExist({ timeout: 10_000 });
+      assert.equal(await expired.getText(), w.expired);
       await app.screenshot(`${lang}-j3-timeline.png`);
       await audit(browser, `${lang} timeline`);
     });
