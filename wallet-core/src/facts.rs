@@ -172,6 +172,13 @@ fn alignment(a: &Value) -> Alignment {
     }
 }
 
+/// What may carry endorsements: the credential, its achievement, its issuer's profile.
+fn endorsed<'a>(doc: &'a Value, ach: Option<&'a Value>) -> impl Iterator<Item = &'a Value> {
+    [Some(doc), ach, doc.get("issuer").filter(|i| i.is_object())]
+        .into_iter()
+        .flatten()
+}
+
 /// The short facts of a credential, from its signed reading.
 pub fn summary(doc: &Value) -> Summary {
     let ach = achievement(doc);
@@ -179,9 +186,7 @@ pub fn summary(doc: &Value) -> Summary {
     let related = ach
         .map(|a| items(a.get("related")).into_iter().filter_map(id).collect())
         .unwrap_or_default();
-    let endorsements = [Some(doc), ach, doc.get("issuer").filter(|i| i.is_object())]
-        .into_iter()
-        .flatten()
+    let endorsements = endorsed(doc, ach)
         .map(|h| items(h.get("endorsement")).len() + items(h.get("endorsementJwt")).len())
         .sum();
     Summary {
@@ -273,9 +278,7 @@ pub fn details(doc: &Value) -> Details {
             },
         })
         .collect();
-    let endorsements = [Some(doc), ach, doc.get("issuer").filter(|i| i.is_object())]
-        .into_iter()
-        .flatten()
+    let endorsements = endorsed(doc, ach)
         .flat_map(|h| items(h.get("endorsement")))
         .map(|e| {
             let issuer = e.get("issuer");

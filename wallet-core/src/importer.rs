@@ -404,7 +404,7 @@ fn meta_of(r: &Report, channel: &str, now: OffsetDateTime, quarantined: bool) ->
     }
 }
 
-fn proof_holds(r: &Report) -> bool {
+pub(crate) fn proof_holds(r: &Report) -> bool {
     r.checks
         .iter()
         .any(|c| c.id == verify::CheckId::Proof && c.outcome == verify::Outcome::Passed)

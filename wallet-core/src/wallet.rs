@@ -499,11 +499,7 @@ impl Wallet {
         let c = credentials::get(self.store()?, id)?;
         let report = self.report_for(&c.raw, &crate::net::Net::offline()).await?;
         // Only what a signature covers is shown: nothing of a credential whose proof does not hold.
-        let signed = report.filter(|r| {
-            r.checks.iter().any(|ch| {
-                ch.id == crate::verify::CheckId::Proof && ch.outcome == crate::verify::Outcome::Passed
-            })
-        });
+        let signed = report.filter(crate::importer::proof_holds);
         Ok(signed.and_then(|r| r.document).map(|d| crate::facts::details(&d)))
     }
 
@@ -639,23 +635,13 @@ impl Wallet {
             })?,
         };
         let profile = profiles::get(store, &profile_id)?;
-        let cache = credentials::StoreCache::new(store);
-        let options = crate::verify::Options::at(self.clock.now());
         let mut out = Vec::new();
         for id in &req.credential_ids {
             let c = credentials::get(store, id)?;
             let embedded = crate::present::embeddable(&c);
             // Re-checked now, from the stored bytes; the report that describes exactly these bytes.
             let report = match &embedded {
-                Ok(Embedded::JsonLd(..) | Embedded::Jwt(_)) => {
-                    let reports = crate::verify::verify_bytes(&c.raw, net, &cache, &options).await;
-                    let trimmed = c.raw.trim_ascii();
-                    let mine = reports
-                        .iter()
-                        .position(|r| r.raw.as_deref().map(<[u8]>::trim_ascii) == Some(trimmed))
-                        .unwrap_or(0);
-                    reports.into_iter().nth(mine)
-                }
+                Ok(Embedded::JsonLd(..) | Embedded::Jwt(_)) => self.report_for(&c.raw, net).await?,
                 Err(_) => None,
             };
             out.push((c, embedded, report));
