@@ -11,11 +11,11 @@ import { seriousViolations } from './lib/axe.mjs';
 const WORDS = {
   en: {
     lang: 'en_CA.UTF-8', welcome: 'Welcome to Carnet', demo: 'Demo', portfolio: 'Portfolio', timeline: 'Timeline',
-    skills: 'Skills', settings: 'Settings', removed: /13 demo credentials removed/,
+    skills: 'Skills', settings: 'Settings', removed: /15 demo credentials removed/,
   },
   fr: {
     lang: 'fr_CA.UTF-8', welcome: 'Bienvenue dans Carnet', demo: 'Démo', portfolio: 'Portfolio', timeline: 'Parcours',
-    skills: 'Compétences', settings: 'Réglages', removed: /13 attestations de démonstration retirées/,
+    skills: 'Compétences', settings: 'Réglages', removed: /15 attestations de démonstration retirées/,
   },
 };
 
@@ -52,7 +52,7 @@ for (const lang of ['en', 'fr']) {
       await audit(browser, 'the first-run screen');
       await browser.$('[data-testid="create-wallet"]').click();
       await browser.$('nav a[data-nav="portfolio"]').waitForExist({ timeout: 60_000 });
-      // Twelve verified demo credentials (the expired one waits in quarantine), each labelled.
+      // Thirteen verified demo credentials (the expired and the revoked ones wait in quarantine), each labelled.
       await browser.waitUntil(async () => (await browser.$$('[data-testid="demo-label"]')).length > 0, {
         timeout: 30_000,
         timeoutMsg: 'no demo credential appeared in the portfolio',

@@ -1,7 +1,8 @@
 // Journeys J3 (timeline and skills) and J4 (details and the verification panel) in the real window, in English then
 // French, a screenshot per step, and an axe-core audit of each view (zero serious or critical violations). The
 // badges are did:key credentials signed here with nothing to fetch; the one whose revocation cannot be checked names
-// a status list on a private-use host, refused before any lookup; the expired one is kept in quarantine.
+// a status list on a private-use host, refused before any lookup; the expired one is kept in quarantine; the revoked
+// one is the demo portfolio's (its issuer's status list comes with the demo).
 
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -47,12 +48,12 @@ const WORDS = {
   en: {
     portfolio: 'Portfolio', timeline: 'Timeline', skills: 'Skills', quarantine: 'Quarantine',
     verified: 'Verified', partial: 'Valid, not fully checked', reverify: 'Re-verify now', asOf: /holds as of/,
-    expired: 'Expired',
+    expired: 'Expired', settings: 'Settings', invalid: 'Not valid',
   },
   fr: {
     portfolio: 'Portfolio', timeline: 'Parcours', skills: 'Compétences', quarantine: 'Quarantaine',
     verified: 'Vérifié', partial: 'Valide, vérification incomplète', reverify: 'Vérifier de nouveau', asOf: /en date du/,
-    expired: 'Expirée',
+    expired: 'Expirée', settings: 'Réglages', invalid: 'Non valide',
   },
 };
 
@@ -207,4 +208,41 @@ describe('J3 timeline and skills, J4 details and the verification panel', () => 
     await browser.$('[data-testid="timeline"]').waitForExist({ timeout: 15_000 });
     await audit(browser, 'timeline (dark)');
   });
+
+  // J4's revoked credential: the demo portfolio's, whose issuer's status list (published at a .invalid demo host,
+  // which never resolves) comes with the demo in the wallet's cache of fetched documents.
+  for (const lang of ['en', 'fr']) {
+    const w = WORDS[lang];
+    it(`${lang}: details and the verification panel of a revoked credential`, async () => {
+      const { browser } = app;
+      const current = WORDS[await browser.$('html').getAttribute('lang')];
+      await goTo(browser, 'settings', current.settings);
+      await browser.$(`button[data-lang="${lang}"]`).click();
+      await browser.waitUntil(async () => (await browser.$('html').getAttribute('lang')) === lang, { timeoutMsg: `${lang} applies` });
+      if (lang === 'en') {
+        await browser.$('[data-testid="add-demo"]').click();
+        await browser.$('[data-testid="add-demo"]').waitForEnabled({ timeout: 60_000 });
+      }
+      await goTo(browser, 'quarantine', w.quarantine);
+      let row;
+      await browser.waitUntil(async () => {
+        for (const r of await browser.$$('[data-testid="quarantined"]')) {
+          if ((await r.$('h2').getText()) === "Soins d'urgence — module avancé") row = r;
+        }
+        return row !== undefined;
+      }, { timeout: 30_000, timeoutMsg: 'the revoked demo credential is in quarantine' });
+      assert.match(await row.$('[data-testid="quarantine-reason"]').getText(), /revoked by its issuer/);
+      await row.$('.actions button:last-child').click();
+      const panel = browser.$('[data-testid="credential-detail"]');
+      await panel.$('[data-testid="verification-panel"]').waitForExist({ timeout: 15_000 });
+      assert.ok((await panel.$('[data-testid="details-verdict"]').getText()).startsWith(w.invalid));
+      const status = await panel.$('li[data-check="status"]').getText();
+      assert.match(status, /⚠/);
+      assert.match(status, /revoked by its issuer/);
+      await app.screenshot(`${lang}-j4-revoked.png`);
+      await audit(browser, `${lang} details (revoked)`);
+      await panel.$('[data-testid="details-close"]').click();
+      await panel.waitForExist({ reverse: true });
+    });
+  }
 });

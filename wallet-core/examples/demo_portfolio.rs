@@ -6,7 +6,11 @@ fn main() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("demo");
     let files = futures_executor::block_on(wallet_core::demo::generate()).expect("the demo portfolio signs");
     for (name, bytes) in files {
-        std::fs::write(dir.join(&name), bytes).expect("the demo folder is writable");
+        let path = dir.join(&name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("the demo folder is writable");
+        }
+        std::fs::write(path, bytes).expect("the demo folder is writable");
         println!("{name}");
     }
 }

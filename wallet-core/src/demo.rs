@@ -37,6 +37,49 @@ pub const FILES: &[(&str, &[u8])] = &[
     ("09-benevolat.json", include_bytes!("../demo/09-benevolat.json")),
     ("10-python.json", include_bytes!("../demo/10-python.json")),
     ("11-releve-clr.json", include_bytes!("../demo/11-releve-clr.json")),
+    (
+        "12-urgence-revoque.json",
+        include_bytes!("../demo/12-urgence-revoque.json"),
+    ),
+    (
+        "13-secourisme-ob2.png",
+        include_bytes!("../demo/13-secourisme-ob2.png"),
+    ),
+];
+
+/// Where the demo issuers "publish" what a verifier fetches: a host under `.invalid`, a name that never resolves
+/// (RFC 6761), so nothing is ever looked up for it. [`crate::Wallet::add_demo`] puts these documents in the wallet's
+/// cache of fetched documents, as if fetched, and removing the demo removes them.
+pub const HOST: &str = "https://demo.carnet.invalid";
+
+/// The documents published at [`HOST`] (URL, file under `demo/hosted/`, bytes): the cégep's status list (one
+/// credential revoked), the OB 2.0 issuer's profile, key, badge class and revocation list.
+pub const HOSTED: &[(&str, &str, &[u8])] = &[
+    (
+        "https://demo.carnet.invalid/statut/liste-1",
+        "statut-liste-1.json",
+        include_bytes!("../demo/hosted/statut-liste-1.json"),
+    ),
+    (
+        "https://demo.carnet.invalid/ob2/emetteur.json",
+        "ob2-emetteur.json",
+        include_bytes!("../demo/hosted/ob2-emetteur.json"),
+    ),
+    (
+        "https://demo.carnet.invalid/ob2/cle.json",
+        "ob2-cle.json",
+        include_bytes!("../demo/hosted/ob2-cle.json"),
+    ),
+    (
+        "https://demo.carnet.invalid/ob2/badge-secourisme.json",
+        "ob2-badge-secourisme.json",
+        include_bytes!("../demo/hosted/ob2-badge-secourisme.json"),
+    ),
+    (
+        "https://demo.carnet.invalid/ob2/revocations.json",
+        "ob2-revocations.json",
+        include_bytes!("../demo/hosted/ob2-revocations.json"),
+    ),
 ];
 
 /// A demo issuer: its name says it is one.
@@ -503,5 +546,202 @@ pub async fn generate() -> Result<Vec<(String, Vec<u8>)>, SignError> {
         "11-releve-clr.json".into(),
         di(&clr, &uni, at("2023-05-02T00:00:00Z")?).await?,
     ));
+
+    // Revoked by the cégep: its status list (signed by the cégep, published at the demo host) has its bit set.
+    let list_url = format!("{HOST}/statut/liste-1");
+    let revoked = ob3(
+        &cegep,
+        "urn:uuid:6f1e0d5c-0012-4c3a-9d1e-carnetdemo12",
+        "Soins d'urgence — module avancé",
+        "2021-06-10T00:00:00Z",
+        achievement(
+            "urn:carnet-demo:ach:urgence",
+            "Course",
+            "Soins d'urgence — module avancé",
+            "Module de perfectionnement en soins d'urgence (attestation retirée par l'émetteur dans la démonstration).",
+            "Réussir la simulation clinique en salle d'urgence.",
+            json!({"image": picture("SU", "#b71c1c"), "tag": ["santé", "urgence"]}),
+        ),
+        json!({}),
+        json!({"credentialStatus": {
+            "id": format!("{list_url}#{REVOKED_INDEX}"),
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": REVOKED_INDEX.to_string(),
+            "statusListCredential": list_url
+        }}),
+    );
+    out.push((
+        "12-urgence-revoque.json".into(),
+        di(&revoked, &cegep, at("2021-06-10T00:00:00Z")?).await?,
+    ));
+    let mut bits = vec![0u8; 131_072 / 8];
+    if let Some(b) = bits.get_mut(REVOKED_INDEX / 8) {
+        *b |= 0x80 >> (REVOKED_INDEX % 8);
+    }
+    let list = json!({
+        "@context": [VC2],
+        "id": list_url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": cegep.did,
+        "validFrom": "2022-01-15T00:00:00Z",
+        "credentialSubject": {
+            "id": format!("{list_url}#liste"),
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encoded_list(&bits)?
+        }
+    });
+    out.push((
+        "hosted/statut-liste-1.json".into(),
+        di(&list, &cegep, at("2022-01-15T00:00:00Z")?).await?,
+    ));
+
+    // Open Badges 2.0: a signed assertion (JWS, RS256) baked into a PNG, as issuing platforms of that generation
+    // made them; the issuer's profile, key, badge class and revocation list are published at the demo host.
+    let ob2 = |path: &str| format!("{HOST}/ob2/{path}");
+    let ob2_context = "https://w3id.org/openbadges/v2";
+    let rsa = rsa_key()?;
+    let public_pem = {
+        use rsa::pkcs8::EncodePublicKey;
+        rsa::RsaPublicKey::from(&rsa)
+            .to_public_key_pem(rsa::pkcs8::LineEnding::LF)
+            .map_err(|e| SignError::Encode(e.to_string()))?
+    };
+    let hosted = [
+        (
+            "hosted/ob2-emetteur.json",
+            json!({
+                "@context": ob2_context, "type": "Issuer", "id": ob2("emetteur.json"),
+                "name": "Association de secourisme de démonstration (Carnet)",
+                "description": "Émetteur de démonstration de Carnet — demo issuer, not a real institution.",
+                "url": format!("{HOST}/"), "email": "demo@carnet.invalid",
+                "publicKey": ob2("cle.json"), "revocationList": ob2("revocations.json")
+            }),
+        ),
+        (
+            "hosted/ob2-cle.json",
+            json!({
+                "@context": ob2_context, "type": "CryptographicKey", "id": ob2("cle.json"),
+                "owner": ob2("emetteur.json"), "publicKeyPem": public_pem
+            }),
+        ),
+        (
+            "hosted/ob2-badge-secourisme.json",
+            json!({
+                "@context": ob2_context, "type": "BadgeClass", "id": ob2("badge-secourisme.json"),
+                "name": "Secourisme en milieu de travail",
+                "description": "Formation de 16 heures : évaluer une situation, réanimation cardiorespiratoire, premiers soins.",
+                "image": picture("SM", "#ef6c00").get("id").cloned().unwrap_or(Value::Null),
+                "criteria": {"narrative": "Assister aux deux journées et réussir l'évaluation pratique."},
+                "issuer": ob2("emetteur.json"),
+                "tags": ["santé", "sécurité"],
+                "alignment": [{
+                    "targetName": "Soins de base", "targetFramework": NURSING, "targetCode": "SI-1",
+                    "targetUrl": "https://cadre-demo.example/si-1"
+                }]
+            }),
+        ),
+        (
+            "hosted/ob2-revocations.json",
+            json!({
+                "@context": ob2_context, "type": "RevocationList", "id": ob2("revocations.json"),
+                "issuer": ob2("emetteur.json"), "revokedAssertions": []
+            }),
+        ),
+    ];
+    let assertion = json!({
+        "@context": ob2_context,
+        "type": "Assertion",
+        "id": "urn:uuid:6f1e0d5c-0013-4c3a-9d1e-carnetdemo13",
+        "recipient": {"type": "url", "hashed": false, "identity": LEARNER},
+        "badge": ob2("badge-secourisme.json"),
+        "verification": {"type": "SignedBadge", "creator": ob2("cle.json")},
+        "issuedOn": "2017-10-21T00:00:00Z"
+    });
+    let jws = rs256_jws(&assertion, &rsa)?;
+    out.push((
+        "13-secourisme-ob2.png".into(),
+        baked_png(&jws, [0xef, 0x6c, 0x00])?,
+    ));
+    for (name, doc) in hosted {
+        out.push((
+            name.into(),
+            serde_json::to_vec_pretty(&doc).map_err(|e| SignError::Encode(e.to_string()))?,
+        ));
+    }
+    Ok(out)
+}
+
+/// The index of the revoked demo credential in the cégep's status list.
+const REVOKED_INDEX: usize = 3;
+
+/// `u` + base64url(GZIP(bits)), the BitstringStatusList encoding (GZIP with no file time: the same bytes each time).
+fn encoded_list(bits: &[u8]) -> Result<String, SignError> {
+    use base64::Engine;
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(bits).map_err(|e| SignError::Encode(e.to_string()))?;
+    let bytes = gz.finish().map_err(|e| SignError::Encode(e.to_string()))?;
+    Ok(format!(
+        "u{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    ))
+}
+
+/// The OB 2.0 demo issuer's RSA key. Public on purpose, like the demo issuers' seeds: anyone may sign as a demo
+/// issuer, which is why nothing about a demo issuer is trusted beyond the demo.
+const DEMO_RSA_KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQCuFu4WYj7Lwe+k\nPjpLJsZKdmib1Kihn1QnASn5P52sqzAxU/JwEMfwmbR01fru0jPjya52ebXA17dh\nRV71lhk27BdGA4I5M8Tnj2XMTujRoTWnkBZo8PTot/dsCJ/V83lGNNFpgjDk4GG4\njymaIKgrhDGh4aoMwMknEkVLGTCzmAWbqRSg7pcHgcAXbr6tJcAkaYqTC18Rf9lx\nznDPKtNf6kKmBdY/4ITAVStzmZ9ri/Jnvq/MA2SbxGY+bj0f6aSx0HujcnjUyDGh\nUExeArgTZeYMmRTAAt1I58psEdNqB/tWXRJ4FW+HZVs0rKoBozqYE5/p221DOApC\nmo/Y+xu/AgMBAAECggEAJrH0E8ecm5+sy34FaQTiWFS/Zbu8C8ilZNIOaVdpjaKz\nYJN/NMeWGXWgtcOGNiVE4WHHxI/DBW0tVpKby8ykKCAMAETxYhOOtcWa4/G6MDY7\n/dW6FXNRjJSvizTTijPHBgLhdSk6AvWY4vP3VEnj92A3w/qr2I/VZjjabBnaSGCp\nKB/KU9ZeRVe9wMGJeunIQH5kyC70qdgPGV4OdHOhEfZa2ZLf8lBxYyDQbagc+NRV\nTqKIadc52kNWw/njOFNdd1Wkkjy6dPpXe5cAbZVifpZsOgcni1Sbjb0hpHXIBHL+\ny1mxmKO94GPxZhwJR/KvSaKZqlnyXhtmve2lJpd+8QKBgQDXhvBMe/Wkeb7BHU/0\n+GN8QJ9fxlsK0NtFYCUp9bgL7u8HDikgOeg2vjujsgHvne73M6/+CpDSMVl47cLP\ngHhySkKYJpmzUpHq/cdMMyQbK8PK8uC2CTvH5ObJbtv1RiVslGs28cQXfsmDMF9q\nH7ITeqrbqNy5k4FcS22pncC7WQKBgQDOx/Wq7Oq17buhfgr+14P66vdT0xue8gWW\nc5kloCxeWy6j019YxcPwhbCoGgPlbCACp7/ozu7gxPkVFFgkSGxVIs2PjnfbQLel\nu5XdTtjG6DbxbLchNtGlxbQBb4WKKu6S7yLsy0Wl60xuRffQzD0e9HbADfeJYohk\ncqSun4dk1wKBgDl9E9HC6tXRZ5FJSU+VhavZ7Oj2Fsi+xw4tRBx6H3qHZBikrVGc\nQJWBjpTuYVfR77Deh54ioVh/s1bvTJxer0IFDthYy3yqlKNyx9tKdOIOfW4/9LJ5\nqgl6xBiMyn0VFdxthl+kg2Kk/glRONIs3CoX+UUYOLADaWj98aVhn8wZAoGARfQZ\npRBvOsrJLhHw8FPCf3Fb6IzDjFr+Du7egX8VY3pfZebNG8AT0Fu57rSWWtfgYGWV\no9HVuE6KoVn3k5a4p3iVqBofbBoRxsyWH39cELZgV/5aWa8s73LZuZ6bw6lQen7S\nBt+hmUbn3WpoMsfVaZJ0VfajpmOiFrE+CyFG8ZMCgYBDuuVJRY50i1j1qhNDnXzi\nP7Oyq5IBTuvrkyTT/c7j8U39aM57q1oNEVHP+5P5KmnKqnPZYb6pBtn9ToBcUt2z\nfSTwuSECkcBMgY9fIk7HcvLnyQKQLGE/kMlo8CG1V+1BIEmltTERvUGYvqeDhoIC\nI5MT5xsBDEZz1bpVQz2z5w==\n-----END PRIVATE KEY-----";
+
+fn rsa_key() -> Result<rsa::RsaPrivateKey, SignError> {
+    use rsa::pkcs8::DecodePrivateKey;
+    rsa::RsaPrivateKey::from_pkcs8_pem(DEMO_RSA_KEY).map_err(|e| SignError::Encode(e.to_string()))
+}
+
+/// A compact JWS (RS256, PKCS#1 v1.5: deterministic) of `payload`, as OB 2.0 signed assertions are.
+fn rs256_jws(payload: &Value, key: &rsa::RsaPrivateKey) -> Result<String, SignError> {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    use sha2::Digest;
+    let enc = |v: &Value| {
+        serde_json::to_vec(v)
+            .map(|b| URL_SAFE_NO_PAD.encode(b))
+            .map_err(|e| SignError::Encode(e.to_string()))
+    };
+    let input = format!("{}.{}", enc(&json!({"alg": "RS256"}))?, enc(payload)?);
+    let digest = sha2::Sha256::digest(input.as_bytes());
+    let sig = key
+        .sign(
+            rsa::PaddingScheme::new_pkcs1v15_sign(Some(rsa::Hash::SHA2_256)),
+            &digest,
+        )
+        .map_err(|e| SignError::Encode(e.to_string()))?;
+    Ok(format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig)))
+}
+
+/// A 96 × 96 PNG (a coloured disc) with `jws` baked in an iTXt chunk with keyword `openbadges`.
+fn baked_png(jws: &str, colour: [u8; 3]) -> Result<Vec<u8>, SignError> {
+    const SIDE: u32 = 96;
+    let mut pixels = Vec::with_capacity((SIDE * SIDE * 4) as usize);
+    let centre = (SIDE as f32 - 1.0) / 2.0;
+    for y in 0..SIDE {
+        for x in 0..SIDE {
+            let (dx, dy) = (x as f32 - centre, y as f32 - centre);
+            let inside = dx * dx + dy * dy <= (centre - 1.0) * (centre - 1.0);
+            let [r, g, b] = colour;
+            pixels.extend_from_slice(&if inside { [r, g, b, 255] } else { [0, 0, 0, 0] });
+        }
+    }
+    let err = |e: png::EncodingError| SignError::Encode(e.to_string());
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, SIDE, SIDE);
+        enc.set_color(png::ColorType::Rgba);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.add_itxt_chunk("openbadges".to_owned(), jws.to_owned())
+            .map_err(err)?;
+        let mut w = enc.write_header().map_err(err)?;
+        w.write_image_data(&pixels).map_err(err)?;
+    }
     Ok(out)
 }

@@ -346,6 +346,14 @@ pub fn refused_name(host: &str) -> Option<&'static str> {
     None
 }
 
+/// A name under `.invalid`, which never resolves (RFC 6761 §6.4: resolvers answer "no such name" at once, without
+/// asking anyone). Not a refusal: a document cached for such an address (the demo issuers publish there, see
+/// [`crate::demo::HOST`]) is still answered from the cache; the network is never asked.
+pub fn never_resolves(host: &str) -> bool {
+    let h = host.trim_end_matches('.').to_ascii_lowercase();
+    h == "invalid" || h.ends_with(".invalid")
+}
+
 /// 127.0.0.1 (or any loopback address), ::1 or localhost.
 fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
@@ -439,6 +447,9 @@ impl reqwest::dns::Resolve for Guard {
         Box::pin(async move {
             if let Some(why) = refused_name(&host) {
                 return Err(Box::new(Refusal(format!("{host} is {why}"))) as _);
+            }
+            if never_resolves(&host) {
+                return Err(format!("{host} does not exist (a .invalid name never resolves)").into());
             }
             let ips = lookup.lookup(&host).await?;
             let (allowed, refused): (Vec<IpAddr>, Vec<IpAddr>) = ips
@@ -1088,5 +1099,47 @@ mod tests {
         cache.put("https://10.0.0.1/k", &res);
         let err = futures_executor::block_on(net.fetch("https://10.0.0.1/k", &cache)).unwrap_err();
         assert_eq!(err.code(), "net.refused");
+    }
+
+    /// A lookup that must never be called.
+    #[derive(Debug)]
+    struct Never;
+
+    impl Lookup for Never {
+        fn lookup(&self, host: &str) -> LookupFuture {
+            panic!("{host} was looked up")
+        }
+    }
+
+    #[test]
+    fn a_dot_invalid_name_is_never_looked_up_and_answers_from_the_cache() {
+        assert!(never_resolves("demo.carnet.invalid"));
+        assert!(never_resolves("DEMO.Carnet.INVALID."));
+        assert!(!never_resolves("invalid.example.org"));
+        assert!(!never_resolves("carnet-invalid.org"));
+        let policy = NetPolicy {
+            lookup: Some(Arc::new(Never)),
+            ..NetPolicy::default()
+        };
+        let net = Net::new(policy).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let url = "https://demo.carnet.invalid/statut/liste-1";
+        let cache = MemoryCache::new();
+        let err = rt.block_on(net.fetch(url, &cache)).unwrap_err();
+        assert_ne!(err.code(), "net.refused", "{err}");
+        assert!(err.to_string().contains("never resolves"), "{err}");
+        let res = CachedResource {
+            status: 200,
+            body: b"{}".to_vec(),
+            fetched_at: OffsetDateTime::UNIX_EPOCH,
+            final_url: Some(url.into()),
+        };
+        cache.put(url, &res);
+        let got = rt.block_on(net.fetch(url, &cache)).unwrap();
+        assert!(got.from_cache);
+        assert_eq!(got.resource, res);
     }
 }

@@ -16,7 +16,7 @@ use crate::profiles::{self, ProfileError};
 use crate::secret::{Passphrase, SymmetricKey};
 use crate::settings::{self, Settings};
 use crate::store::vault::{self, KdfParams, NewProtection, Protection, VaultError};
-use crate::store::{Store, StoreError};
+use crate::store::{trees, BatchWrite, Store, StoreError};
 use crate::view::{
     AddOutcome, CredentialSummary, ExportReport, OpenOutcome, Profile, ProtectionKind, RestoreReport,
     WalletInfo, WalletState,
@@ -905,6 +905,23 @@ impl Wallet {
             keep_unverified: true,
             ..Default::default()
         };
+        // What the demo issuers publish (their status list, the OB 2.0 issuer's documents), as if fetched now.
+        let now = self.clock.now();
+        let mut published = Vec::new();
+        for (url, _, body) in crate::demo::HOSTED {
+            let resource = crate::net::CachedResource {
+                status: 200,
+                body: body.to_vec(),
+                fetched_at: now,
+                final_url: Some((*url).to_owned()),
+            };
+            published.push(BatchWrite::put(
+                trees::FETCH_CACHE,
+                store.keyed_hash(url.as_bytes()).to_vec(),
+                &resource,
+            )?);
+        }
+        store.write_batch(&published)?;
         let mut reports = Vec::new();
         for (_, bytes) in crate::demo::FILES {
             reports.extend(crate::verify::verify_bytes(bytes, &net, &cache, &options).await);
@@ -931,6 +948,14 @@ impl Wallet {
             if c.meta.as_ref().is_some_and(|m| m.channel == crate::demo::CHANNEL) {
                 writes.extend(credentials::remove_writes(store, &c)?);
                 n += 1;
+            }
+        }
+        if n > 0 {
+            for (url, _, _) in crate::demo::HOSTED {
+                writes.push(BatchWrite::remove(
+                    trees::FETCH_CACHE,
+                    store.keyed_hash(url.as_bytes()).to_vec(),
+                ));
             }
         }
         if !writes.is_empty() {

@@ -239,6 +239,12 @@ impl IssuerIdentity {
                 .ok()
                 .and_then(|u| u.host_str().map(str::to_owned))
             {
+                // A .invalid name never resolves: no domain can stand behind it, whatever a cached copy says.
+                if crate::net::never_resolves(&host) {
+                    return IssuerIdentity::Unverified {
+                        id: issuer.to_owned(),
+                    };
+                }
                 return IssuerIdentity::Domain {
                     domain: host,
                     confirmed: bound,
@@ -291,6 +297,8 @@ pub struct Env<'a> {
 }
 
 pub(crate) fn fmt_date(t: OffsetDateTime) -> String {
+    // To the second: a fetch time's nanoseconds say nothing to a reader.
+    let t = t.replace_nanosecond(0).unwrap_or(t);
     t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
 }
 

@@ -446,11 +446,18 @@ fn reverify_now_moves_a_credential_that_expired_since_into_quarantine() {
 
 #[test]
 fn the_demo_files_are_what_the_generator_signs() {
-    let generated = futures_executor::block_on(wallet_core::demo::generate()).unwrap();
-    let committed: Vec<(String, Vec<u8>)> = wallet_core::demo::FILES
+    let mut generated = futures_executor::block_on(wallet_core::demo::generate()).unwrap();
+    generated.sort();
+    let mut committed: Vec<(String, Vec<u8>)> = wallet_core::demo::FILES
         .iter()
         .map(|(n, b)| (n.to_string(), b.to_vec()))
+        .chain(
+            wallet_core::demo::HOSTED
+                .iter()
+                .map(|(_, n, b)| (format!("hosted/{n}"), b.to_vec())),
+        )
         .collect();
+    committed.sort();
     assert_eq!(
         generated.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(),
         committed.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>()
@@ -477,13 +484,13 @@ fn the_demo_portfolio_is_varied_verified_labelled_and_removed_in_one_call() {
     let verdicts: Vec<_> = items.iter().map(|i| i.verdict).collect();
     assert_eq!(
         verdicts.iter().filter(|v| **v == Some(Verdict::Valid)).count(),
-        12,
+        13,
         "{items:?}"
     );
     assert_eq!(
         items.iter().filter(|i| i.quarantined).count(),
-        1,
-        "the expired one waits in quarantine"
+        2,
+        "the expired one and the revoked one wait in quarantine"
     );
 
     let all = w
@@ -492,13 +499,13 @@ fn the_demo_portfolio_is_varied_verified_labelled_and_removed_in_one_call() {
             ..Query::default()
         })
         .unwrap();
-    assert_eq!(all.total, 14);
+    assert_eq!(all.total, 16);
     let demo: Vec<_> = all
         .entries
         .iter()
         .filter(|e| e.channel.as_deref() == Some("demo"))
         .collect();
-    assert_eq!(demo.len(), 13, "every demo credential is labelled demo");
+    assert_eq!(demo.len(), 15, "every demo credential is labelled demo");
     let expired: Vec<_> = demo
         .iter()
         .filter(|e| e.expired)
@@ -536,14 +543,55 @@ fn the_demo_portfolio_is_varied_verified_labelled_and_removed_in_one_call() {
                 .is_some_and(|n| n.contains("démonstration"))
         })
         .collect();
-    assert_eq!(demo_issuers.len(), 3);
+    assert_eq!(demo_issuers.len(), 4, "{issuers:?}");
     assert!(
         demo_issuers.iter().all(|i| matches!(
             i.identity,
-            Some(wallet_core::verify::IssuerIdentity::KeyOnly { .. })
+            Some(
+                wallet_core::verify::IssuerIdentity::KeyOnly { .. }
+                    | wallet_core::verify::IssuerIdentity::Unverified { .. }
+            )
         )),
-        "no domain vouches for a demo issuer"
+        "no domain vouches for a demo issuer: {demo_issuers:?}"
     );
+
+    // The revoked one: its issuer's status list (published at the demo host, cached by add_demo) has its bit set.
+    let file = |name: &str| {
+        wallet_core::demo::FILES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| *b)
+            .unwrap()
+    };
+    let options = wallet_core::verify::Options::at(OffsetDateTime::now_utc());
+    let offline = Net::offline();
+    let check = |name: &str| {
+        let reports = rt
+            .block_on(w.verify_with_cache(file(name), &offline, &options))
+            .unwrap();
+        assert_eq!(reports.len(), 1, "{name}");
+        reports.into_iter().next().unwrap()
+    };
+    let revoked = check("12-urgence-revoque.json");
+    assert_eq!(revoked.verdict, Verdict::Invalid);
+    let status = revoked
+        .checks
+        .iter()
+        .find(|c| c.id == wallet_core::verify::CheckId::Status)
+        .unwrap();
+    assert!(
+        status
+            .reason
+            .as_deref()
+            .unwrap_or("")
+            .contains("revoked by its issuer"),
+        "{status:?}"
+    );
+    // The Open Badges 2.0 one: a signed assertion (RS256) baked in a PNG, its documents from the demo host.
+    let ob2 = check("13-secourisme-ob2.png");
+    assert_eq!(ob2.verdict, Verdict::Valid, "{ob2:?}");
+    assert_eq!(ob2.ob_version.as_deref(), Some("2.0"));
+    assert_eq!(ob2.container, Some("png"));
 
     let again = rt.block_on(w.add_demo()).unwrap();
     assert!(
@@ -552,7 +600,9 @@ fn the_demo_portfolio_is_varied_verified_labelled_and_removed_in_one_call() {
             .all(|i| i.outcome == wallet_core::importer::ItemOutcome::Duplicate),
         "{again:?}"
     );
-    assert_eq!(w.remove_demo().unwrap(), 13);
+    assert_eq!(w.remove_demo().unwrap(), 15);
+    // What the demo issuers publish leaves with the demo.
+    assert_eq!(check("13-secourisme-ob2.png").verdict, Verdict::Indeterminate);
     let left = w
         .portfolio(&Query {
             include_quarantined: true,

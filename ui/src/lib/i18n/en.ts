@@ -121,7 +121,7 @@ export const en = {
       proof: 'Signature',
       issuer_binding: 'Signed by its issuer',
       dates: 'Validity dates',
-      status: 'Not revoked',
+      status: 'Revocation',
       endorsements: 'Endorsements',
       recipient: 'Issued to you',
       holder: 'Presented by its holder',

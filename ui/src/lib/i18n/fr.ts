@@ -125,7 +125,7 @@ export const fr: Messages = {
       proof: 'Signature numérique',
       issuer_binding: 'Signée par son émetteur',
       dates: 'Dates de validité',
-      status: 'Non révoquée',
+      status: 'Révocation',
       endorsements: 'Recommandations',
       recipient: 'Décernée à vous',
       holder: 'Présentée par son titulaire',
