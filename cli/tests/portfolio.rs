@@ -93,9 +93,12 @@ fn the_demo_portfolio_comes_and_goes_in_one_command() {
     let out = carnet(&data, &["demo", "add", "--json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["added"], 13);
+    assert_eq!(v["added"], 15);
     let page: Value = serde_json::from_slice(&carnet(&data, &["list", "--json"]).stdout).unwrap();
-    assert_eq!(page["total"], 12, "the expired one waits in quarantine");
+    assert_eq!(
+        page["total"], 13,
+        "the expired one and the revoked one wait in quarantine"
+    );
     assert!(page["entries"]
         .as_array()
         .unwrap()
@@ -121,7 +124,7 @@ fn the_demo_portfolio_comes_and_goes_in_one_command() {
     assert_eq!(again["added"], 0);
     let removed: Value =
         serde_json::from_slice(&carnet(&data, &["demo", "remove", "--json"]).stdout).unwrap();
-    assert_eq!(removed["removed"], 13);
+    assert_eq!(removed["removed"], 15);
     let page: Value = serde_json::from_slice(&carnet(&data, &["list", "--json", "--all"]).stdout).unwrap();
     assert_eq!(page["total"], 0);
 }
