@@ -59,8 +59,9 @@ run_logged ui-tests npm --prefix ui run --silent test
 step "printable portfolio page in headless Chromium (no network request, inert, A4 and Letter PDFs)"
 run_logged page node --test --test-reporter=spec tests/page/*.test.mjs
 
-step "building the app for the end-to-end tests"
+step "building the app for the end-to-end tests (debug, and the optimised build the run command starts)"
 cargo build -p carnet-app --quiet
+cargo build -p carnet-app --profile app --quiet
 
 step "end-to-end tests (tauri-driver + WebKitWebDriver, Xvfb, D-Bus session)"
 run_logged e2e dbus-run-session -- xvfb-run -a -s "-screen 0 1280x860x24" \
