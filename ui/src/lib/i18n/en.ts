@@ -153,6 +153,8 @@ export const en = {
       `${imported} added, ${already} already in your wallet, ${refused} not added.`,
     cancelled: 'Stopped. Everything listed below is safely in your wallet.',
     report: 'Import report',
+    notListed: (n: number) =>
+      `${n.toLocaleString('en-CA')} more went in without trouble and are not listed here: they are in your portfolio.`,
     columns: { file: 'File', result: 'Result', name: 'Credential', reason: 'Why' },
     outcomes: {
       imported: 'Added',

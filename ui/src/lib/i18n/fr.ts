@@ -157,6 +157,8 @@ export const fr: Messages = {
       `${imported} ajoutées, ${already} déjà dans votre portefeuille, ${refused} non ajoutées.`,
     cancelled: 'Arrêté. Tout ce qui est listé ci-dessous est en sécurité dans votre portefeuille.',
     report: 'Rapport d’importation',
+    notListed: (n: number) =>
+      `${n.toLocaleString('fr-CA')} autres sont entrées sans problème et ne sont pas listées ici : elles sont dans votre portfolio.`,
     columns: { file: 'Fichier', result: 'Résultat', name: 'Attestation', reason: 'Pourquoi' },
     outcomes: {
       imported: 'Ajoutée',
