@@ -59,6 +59,8 @@ describe('message catalogues', () => {
     expect(same.map(([k]) => k).sort()).toEqual(
       [
         'app.name',
+        'achievementTypes.Badge',
+        'achievementTypes.Certification',
         'nav.portfolio',
         'nav.collections',
         'collections.title',
