@@ -136,4 +136,33 @@ describe('Portfolio', () => {
       expect(permit?.textContent).toContain('Expired');
     });
   });
+
+  it('puts several selected credentials in a collection at once, from the keyboard too', async () => {
+    const fake = await appOn('portfolio', { credentials: sampleCredentials() }, (f) => {
+      void f.platform.createCollection('Soins infirmiers');
+    });
+    await waitFor(() => expect(screen.getAllByTestId('credential-card')).toHaveLength(5));
+    await fireEvent.click(screen.getByTestId('select-mode'));
+    expect(screen.getByTestId('selection-bar').textContent).toContain('Nothing selected');
+    const add = screen.getByTestId('selection-add') as HTMLButtonElement;
+    expect(add.disabled).toBe(true);
+    const cards = screen.getAllByTestId('credential-card');
+    await fireEvent.click(cards[0]!);
+    await fireEvent.click(cards[2]!);
+    await fireEvent.click(cards[3]!);
+    await fireEvent.click(cards[3]!); // a second press unselects
+    expect(cards.map((c) => c.getAttribute('aria-pressed'))).toEqual(['true', 'false', 'true', 'false', 'false']);
+    expect(screen.queryByTestId('credential-detail')).toBeNull();
+    await expectAccessible(document.body);
+    await fireEvent.click(add);
+    await waitFor(() => expect(screen.getByTestId('selection-note').textContent).toBe('2 credentials added to “Soins infirmiers”.'));
+    expect(fake.calls.filter((c) => c.startsWith('members:'))).toHaveLength(1);
+    const members = (await fake.platform.collections());
+    expect(members.ok && members.value[0]!.credentialIds.length).toBe(2);
+    await fireEvent.click(screen.getByTestId('select-mode'));
+    expect(screen.queryByTestId('selection-bar')).toBeNull();
+    // Out of selection mode, a card opens its details again.
+    await fireEvent.click(screen.getAllByTestId('credential-card')[0]!);
+    expect(await screen.findByTestId('credential-detail')).toBeTruthy();
+  });
 });

@@ -66,6 +66,7 @@ describe('message catalogues', () => {
         'collections.title',
         'details.collections',
         'portfolio.title',
+        'portfolio.selection.collection',
         'settings.version',
         'share.formatLegend',
         'share.historyColumns.at',

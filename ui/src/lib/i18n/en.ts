@@ -95,6 +95,16 @@ export const en = {
     unlocking: 'Unlocking…',
   },
   portfolio: {
+    selection: {
+      start: 'Select',
+      done: 'Done selecting',
+      label: 'Selected credentials',
+      count: (n: number) => (n === 0 ? 'Nothing selected: choose cards' : n === 1 ? '1 selected' : `${n} selected`),
+      collection: 'Collection',
+      add: 'Add to the collection',
+      added: (n: number, name: string) => (n === 1 ? `1 credential added to “${name}”.` : `${n} credentials added to “${name}”.`),
+      noCollection: 'Create a collection first (Collections page).',
+    },
     title: 'Portfolio',
     lead: 'Every badge and attestation you have earned, kept and verified on this computer.',
     emptyTitle: 'Your portfolio is empty',

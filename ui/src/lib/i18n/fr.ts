@@ -99,6 +99,16 @@ export const fr: Messages = {
     unlocking: 'Déverrouillage…',
   },
   portfolio: {
+    selection: {
+      start: 'Sélectionner',
+      done: 'Terminer la sélection',
+      label: 'Attestations sélectionnées',
+      count: (n: number) => (n === 0 ? 'Rien de sélectionné : choisissez des cartes' : n === 1 ? '1 sélectionnée' : `${n} sélectionnées`),
+      collection: 'Collection',
+      add: 'Ajouter à la collection',
+      added: (n: number, name: string) => (n === 1 ? `1 attestation ajoutée à « ${name} ».` : `${n} attestations ajoutées à « ${name} ».`),
+      noCollection: 'Créez d’abord une collection (page Collections).',
+    },
     title: 'Portfolio',
     lead: 'Tous les badges et attestations que vous avez obtenus, conservés et vérifiés sur cet ordinateur.',
     emptyTitle: 'Votre portfolio est vide',
