@@ -102,6 +102,8 @@ fn corpus_entries(corpus: &Path) -> Result<(Vec<PageEntry>, Presented), Box<dyn 
     let options = ImportOptions {
         keep_unverified: true,
         threads: 1,
+        // Offline, as the comment above says: nothing is looked up (not even a name) while the sample is made.
+        net: wallet_core::net::NetPolicy::offline(),
         ..ImportOptions::default()
     };
     let summary = wallet.import(&sources, &options, &mut |_| {}, &AtomicBool::new(false))?;
@@ -230,6 +232,8 @@ fn hostile(lang: Lang) -> PageInput {
                     outcome: Outcome::Failed,
                     reason: Some(s.clone()),
                     warning: false,
+                    code: None,
+                    args: Vec::new(),
                 }],
                 checked_at: Some(NOW),
                 qr: Some(pictures[(i + 1) % pictures.len()].clone()),

@@ -32,6 +32,8 @@ fn check(id: CheckId, outcome: Outcome, warning: bool, reason: &str) -> Check {
         outcome,
         reason: Some(reason.to_owned()),
         warning,
+        code: None,
+        args: Vec::new(),
     }
 }
 
@@ -428,7 +430,7 @@ fn every_credential_shows_its_name_identity_and_verdict_in_both_languages() {
         "the command <code>carnet verify</code>",
         "<dt>Awarded</dt>\n<dd>June 15, 2026</dd>",
         "Validity dates: Failed",
-        "Not revoked: Could not be checked",
+        "Revocation: Could not be checked",
         "Made with Carnet on November 29, 2026.",
         "How to check this portfolio",
         "W3C verifiable credentials",
@@ -453,7 +455,7 @@ fn every_credential_shows_its_name_identity_and_verdict_in_both_languages() {
         "Réussi\u{a0}: Signature numérique, Signée par son émetteur, Dates de validité</li>",
         "<dt>Décerné le</dt>\n<dd>15 juin 2026</dd>",
         "Dates de validité\u{a0}: Échoué",
-        "Non révoquée\u{a0}: Impossible à vérifier",
+        "Révocation\u{a0}: Impossible à vérifier",
         "Produit avec Carnet le 29 novembre 2026.",
         "Comment vérifier ce portfolio",
         "attestations vérifiables W3C",

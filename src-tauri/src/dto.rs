@@ -459,6 +459,9 @@ pub struct Check {
     pub reason: Option<String>,
     /// Skipped although it applies (could not run): shown as a warning.
     pub warning: bool,
+    /// The reason's stable name and values, for saying it in the learner's language (`reason` is English).
+    pub code: Option<String>,
+    pub args: Vec<String>,
 }
 
 /// One credential in full, for its details view.
@@ -489,6 +492,8 @@ fn check(c: wallet_core::verify::Check) -> Check {
         .to_owned(),
         reason: c.reason,
         warning: c.warning,
+        code: c.code,
+        args: c.args,
     }
 }
 

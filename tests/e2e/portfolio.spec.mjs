@@ -48,12 +48,12 @@ const WORDS = {
   en: {
     portfolio: 'Portfolio', timeline: 'Timeline', skills: 'Skills', quarantine: 'Quarantine',
     verified: 'Verified', partial: 'Valid, not fully checked', reverify: 'Re-verify now', asOf: /holds as of/,
-    expired: 'Expired', settings: 'Settings', invalid: 'Not valid',
+    expired: 'Expired', settings: 'Settings', invalid: 'Not valid', revoked: /revoked by its issuer/,
   },
   fr: {
     portfolio: 'Portfolio', timeline: 'Parcours', skills: 'Compétences', quarantine: 'Quarantaine',
     verified: 'Vérifié', partial: 'Valide, vérification incomplète', reverify: 'Vérifier de nouveau', asOf: /en date du/,
-    expired: 'Expirée', settings: 'Réglages', invalid: 'Non valide',
+    expired: 'Expirée', settings: 'Réglages', invalid: 'Non valide', revoked: /révoquée par son émetteur/,
   },
 };
 
@@ -231,14 +231,14 @@ describe('J3 timeline and skills, J4 details and the verification panel', () => 
         }
         return row !== undefined;
       }, { timeout: 30_000, timeoutMsg: 'the revoked demo credential is in quarantine' });
-      assert.match(await row.$('[data-testid="quarantine-reason"]').getText(), /revoked by its issuer/);
+      assert.match(await row.$('[data-testid="quarantine-reason"]').getText(), w.revoked);
       await row.$('.actions button:last-child').click();
       const panel = browser.$('[data-testid="credential-detail"]');
       await panel.$('[data-testid="verification-panel"]').waitForExist({ timeout: 15_000 });
       assert.ok((await panel.$('[data-testid="details-verdict"]').getText()).startsWith(w.invalid));
       const status = await panel.$('li[data-check="status"]').getText();
       assert.match(status, /⚠/);
-      assert.match(status, /revoked by its issuer/);
+      assert.match(status, w.revoked);
       await app.screenshot(`${lang}-j4-revoked.png`);
       await audit(browser, `${lang} details (revoked)`);
       await panel.$('[data-testid="details-close"]').click();

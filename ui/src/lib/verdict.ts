@@ -2,6 +2,7 @@
 // Portfolio, the Share page's preview, a presentation opened for checking), so a result always reads the same.
 
 import { i18n } from './i18n/index.svelte';
+import { formatDate } from './format';
 import type { IssuerIdentity } from './ipc';
 
 type Verdicts = typeof i18n.t.portfolio.verdicts;
@@ -38,4 +39,23 @@ export function outcomeLabel(c: { outcome: string; warning: boolean }): string {
   return c.outcome === 'skipped' && c.warning
     ? i18n.t.portfolio.outcomes.unchecked
     : (i18n.t.portfolio.outcomes[c.outcome as keyof typeof i18n.t.portfolio.outcomes] ?? c.outcome);
+}
+
+type Reason = string | ((args: string[], date: (iso: string) => string) => string);
+
+/** A check's reason in the learner's language when its code is known here; otherwise the engine's English text,
+ *  flagged so the page can mark it `lang="en"`. */
+export function reasonText(c: { reason?: string | null; code?: string | null; args?: string[] }): {
+  text: string;
+  english: boolean;
+} {
+  const [group, name] = (c.code ?? '').split('.');
+  const groups = i18n.t.reasons as unknown as Record<string, Record<string, Reason> | undefined>;
+  const entry = group && name && Object.hasOwn(groups, group) ? groups[group] : undefined;
+  const message = entry && name && Object.hasOwn(entry, name) ? entry[name] : undefined;
+  if (message !== undefined) {
+    const text = typeof message === 'string' ? message : message(c.args ?? [], (iso) => formatDate(iso, i18n.locale));
+    return { text, english: false };
+  }
+  return { text: c.reason ?? '', english: true };
 }

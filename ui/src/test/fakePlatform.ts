@@ -285,11 +285,11 @@ export function fakePlatform(opts: FakeOptions = {}) {
       raw: `{"@context":["https://www.w3.org/ns/credentials/v2"],"id":"urn:uuid:${id}","name":"${entry.name ?? ''}"}`,
       checks: [
         failed
-          ? { id: 'proof', outcome: 'failed', reason: 'the signature does not match the credential', warning: false }
-          : { id: 'proof', outcome: 'passed', reason: 'eddsa-rdfc-2022 signature verifies', warning: false },
+          ? { id: 'proof', outcome: 'failed', reason: 'the signature does not match the credential', warning: false, code: null, args: [] }
+          : { id: 'proof', outcome: 'passed', reason: 'eddsa-rdfc-2022 signature by did:web:csfoy.ca#key-1 verifies', warning: false, code: 'proof.verifies', args: ['eddsa-rdfc-2022', 'did:web:csfoy.ca#key-1'] },
         entry.partlyChecked
-          ? { id: 'status', outcome: 'skipped', reason: 'status not checked: offline', warning: true }
-          : { id: 'status', outcome: 'skipped', reason: 'the issuer gives no way to check revocation', warning: false },
+          ? { id: 'status', outcome: 'skipped', reason: 'status not checked: offline', warning: true, code: null, args: [] }
+          : { id: 'status', outcome: 'skipped', reason: 'the issuer gives no way to check revocation', warning: false, code: 'status.none', args: [] },
       ],
     });
   };
@@ -575,8 +575,8 @@ export function fakePlatform(opts: FakeOptions = {}) {
     openPresentation: async (path, challenge, domain) =>
       unlocked(() => {
         calls.push(`openPresentation:${path}:${challenge}:${domain}`);
-        const holderCheck = { id: 'holder', outcome: 'passed', reason: 'signed by its holder did:key:z6MkHolder', warning: false };
-        const proof = { id: 'proof', outcome: 'passed', reason: 'eddsa-rdfc-2022 signature verifies', warning: false };
+        const holderCheck = { id: 'holder', outcome: 'passed', reason: 'signed by its holder did:key:z6MkHolder', warning: false, code: null, args: [] };
+        const proof = { id: 'proof', outcome: 'passed', reason: 'eddsa-rdfc-2022 signature by did:web:csfoy.ca#key-1 verifies', warning: false, code: 'proof.verifies', args: ['eddsa-rdfc-2022', 'did:web:csfoy.ca#key-1'] };
         const reports: VerificationReport[] = [
           { index: 0, parent: null, kind: 'presentation', format: 'vp-json-ld', verdict: 'valid', fullyVerified: true, name: null,
             issuer: null, issuerName: null, issuerIdentity: null, subject: null, validFrom: null, validUntil: null,
@@ -587,7 +587,7 @@ export function fakePlatform(opts: FakeOptions = {}) {
           { index: 2, parent: 0, kind: 'credential', format: 'json-ld', verdict: 'invalid', fullyVerified: false, name: 'Premiers soins',
             issuer: 'did:key:z6MkCollege', issuerName: 'Centre de formation', issuerIdentity: { kind: 'keyOnly', method: 'did:key' },
             subject: 'did:key:z6MkHolder', validFrom: '2023-01-01T00:00:00Z', validUntil: '2024-06-30T00:00:00Z',
-            checks: [proof, { id: 'dates', outcome: 'failed', reason: 'expired: validUntil was 2024-06-30T00:00:00Z', warning: false }],
+            checks: [proof, { id: 'dates', outcome: 'failed', reason: 'expired: validUntil was 2024-06-30T00:00:00Z', warning: false, code: 'dates.expired', args: ['2024-06-30T00:00:00Z'] }],
             reason: 'dates: expired: validUntil was 2024-06-30T00:00:00Z' },
         ];
         return ok(reports);

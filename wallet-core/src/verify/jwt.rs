@@ -481,7 +481,8 @@ pub(crate) async fn check_jws(
                 Check::passed(
                     CheckId::Proof,
                     format!("{alg_name} JWT signature by {kid} verifies"),
-                ),
+                )
+                .coded("proof.verifies", &[&format!("{alg_name} JWT"), &kid]),
                 Some(key),
             )
         }

@@ -99,15 +99,29 @@ pub struct Check {
     /// False for checks that do not apply (no status, no endorsements) or were not run because another failed.
     #[serde(default)]
     pub warning: bool,
+    /// The reason's stable name (`dates.expired`) and its values, so an interface can say it in the learner's
+    /// language; `reason` stays the English text (logs, the CLI, and any reason without a code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<String>,
 }
 
 impl Check {
+    /// The same check, its reason named by `code` with `args` (see [`Check::code`]).
+    fn coded(mut self, code: &str, args: &[&str]) -> Self {
+        self.code = Some(code.to_owned());
+        self.args = args.iter().map(|a| (*a).to_owned()).collect();
+        self
+    }
     fn passed(id: CheckId, reason: impl Into<String>) -> Self {
         Self {
             id,
             outcome: Outcome::Passed,
             reason: Some(reason.into()),
             warning: false,
+            code: None,
+            args: Vec::new(),
         }
     }
     fn failed(id: CheckId, reason: impl Into<String>) -> Self {
@@ -116,6 +130,8 @@ impl Check {
             outcome: Outcome::Failed,
             reason: Some(reason.into()),
             warning: false,
+            code: None,
+            args: Vec::new(),
         }
     }
     /// Not run because it does not apply, or because another check already decided.
@@ -125,6 +141,8 @@ impl Check {
             outcome: Outcome::Skipped,
             reason: Some(reason.into()),
             warning: false,
+            code: None,
+            args: Vec::new(),
         }
     }
     /// Applies, but could not run (see [`Check::warning`]).
@@ -780,13 +798,17 @@ pub(crate) fn verify_credential<'a>(
             report.verdict = Verdict::Error;
             return report;
         }
-        let what = match (kind, &report.ob_version) {
-            ("clr", _) => "a CLR 2.0 record".to_owned(),
-            ("endorsement", _) => "an Open Badges endorsement".to_owned(),
-            (_, Some(v)) => format!("an Open Badges {v} credential"),
-            (_, None) => "a verifiable credential (not an Open Badge)".to_owned(),
+        let format = match (kind, &report.ob_version) {
+            ("clr", _) => Check::passed(CheckId::Format, "a CLR 2.0 record").coded("format.clr", &[]),
+            ("endorsement", _) => {
+                Check::passed(CheckId::Format, "an Open Badges endorsement").coded("format.endorsement", &[])
+            }
+            (_, Some(v)) => Check::passed(CheckId::Format, format!("an Open Badges {v} credential"))
+                .coded("format.ob", &[v]),
+            (_, None) => Check::passed(CheckId::Format, "a verifiable credential (not an Open Badge)")
+                .coded("format.vc", &[]),
         };
-        report.checks.push(Check::passed(CheckId::Format, what));
+        report.checks.push(format);
         // schema
         report.checks.push(schema::check(raw, doc, kind, is_ob_type(doc)));
         // proof
@@ -815,7 +837,8 @@ pub(crate) fn verify_credential<'a>(
                         .or_else(|| types_of(&proof).into_iter().next())
                         .unwrap_or_else(|| "proof".to_owned());
                     (
-                        Check::passed(CheckId::Proof, format!("{suite} signature by {vm} verifies")),
+                        Check::passed(CheckId::Proof, format!("{suite} signature by {vm} verifies"))
+                            .coded("proof.verifies", &[&suite, &vm]),
                         Some(*key),
                     )
                 }
@@ -860,7 +883,8 @@ pub(crate) fn verify_credential<'a>(
                         }
                         None => format!("the key belongs to the issuer {issuer}"),
                     },
-                ),
+                )
+                .coded("binding.issuer_key", &[&issuer, k.as_of.as_deref().unwrap_or("")]),
                 Some(c) => Check::failed(
                     CheckId::IssuerBinding,
                     format!("signed by a key of {c}, but the credential names {issuer} as its issuer"),
@@ -994,28 +1018,33 @@ fn dates_check(doc: &Value, jwt: Option<&JwtFacts>, now: OffsetDateTime) -> Chec
             return Check::failed(
                 CheckId::Dates,
                 format!("not valid yet: {name} is {}", fmt_date(*t)),
-            );
+            )
+            .coded("dates.not_yet", &[&fmt_date(*t)]);
         }
     }
     for (name, t) in &ends {
         if now > *t {
-            return Check::failed(CheckId::Dates, format!("expired: {name} was {}", fmt_date(*t)));
+            return Check::failed(CheckId::Dates, format!("expired: {name} was {}", fmt_date(*t)))
+                .coded("dates.expired", &[&fmt_date(*t)]);
         }
     }
     match (starts.first(), ends.first()) {
         (Some((_, s)), Some((_, e))) => Check::passed(
             CheckId::Dates,
             format!("valid from {} until {}", fmt_date(*s), fmt_date(*e)),
-        ),
+        )
+        .coded("dates.from_until", &[&fmt_date(*s), &fmt_date(*e)]),
         (Some((_, s)), None) => Check::passed(
             CheckId::Dates,
             format!("valid since {}, no end date", fmt_date(*s)),
-        ),
+        )
+        .coded("dates.since", &[&fmt_date(*s)]),
         (None, Some((_, e))) => Check::passed(
             CheckId::Dates,
             format!("no start date, valid until {}", fmt_date(*e)),
-        ),
-        (None, None) => Check::passed(CheckId::Dates, "no validity dates"),
+        )
+        .coded("dates.until", &[&fmt_date(*e)]),
+        (None, None) => Check::passed(CheckId::Dates, "no validity dates").coded("dates.none", &[]),
     }
 }
 
@@ -1108,7 +1137,7 @@ async fn endorsements_check(
         );
     }
     if found.is_empty() && jwts.is_empty() {
-        return Check::skipped(CheckId::Endorsements, "no endorsements");
+        return Check::skipped(CheckId::Endorsements, "no endorsements").coded("endorsements.none", &[]);
     }
     if depth >= 2 {
         return Check::unchecked(
@@ -1218,7 +1247,8 @@ pub(crate) fn identity_matches(hashed: &str, salt: &str, identities: &[String]) 
 
 fn recipient_check(doc: &Value, identities: &[String]) -> Check {
     if identities.is_empty() {
-        return Check::skipped(CheckId::Recipient, "no learner identity given to compare with");
+        return Check::skipped(CheckId::Recipient, "no learner identity given to compare with")
+            .coded("recipient.no_identity", &[]);
     }
     let Some(subject) = first_subject(doc) else {
         return Check::skipped(CheckId::Recipient, "no subject");

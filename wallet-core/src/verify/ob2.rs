@@ -59,6 +59,7 @@ fn dates(assertion: &Value, now: time::OffsetDateTime) -> Check {
                     CheckId::Dates,
                     format!("not valid yet: issued on {}", fmt_date(t)),
                 )
+                .coded("dates.not_yet", &[&fmt_date(t)])
             }
             _ => {}
         }
@@ -68,16 +69,18 @@ fn dates(assertion: &Value, now: time::OffsetDateTime) -> Check {
             None => return Check::failed(CheckId::Dates, format!("expires \"{s}\" is not a date")),
             Some(t) if now > t => {
                 return Check::failed(CheckId::Dates, format!("expired on {}", fmt_date(t)))
+                    .coded("dates.expired", &[&fmt_date(t)])
             }
             _ => {}
         }
     }
-    Check::passed(CheckId::Dates, "within its issue and expiry dates")
+    Check::passed(CheckId::Dates, "within its issue and expiry dates").coded("dates.within", &[])
 }
 
 fn recipient(assertion: &Value, identities: &[String]) -> Check {
     if identities.is_empty() {
-        return Check::skipped(CheckId::Recipient, "no learner identity given to compare with");
+        return Check::skipped(CheckId::Recipient, "no learner identity given to compare with")
+            .coded("recipient.no_identity", &[]);
     }
     let Some(r) = assertion.get("recipient") else {
         return Check::failed(CheckId::Recipient, "the assertion names no recipient");
@@ -120,14 +123,20 @@ async fn revocation(assertion: &Value, issuer: Option<&Value>, env: &Env<'_>) ->
                     || (str_of(i, "uid").is_some() && str_of(i, "uid") == str_of(assertion, "uid"))
             })
         });
-    let when = as_of.map(|d| format!(" (list as of {d})")).unwrap_or_default();
+    let when = as_of
+        .as_ref()
+        .map(|d| format!(" (list as of {d})"))
+        .unwrap_or_default();
+    let as_of = as_of.unwrap_or_default();
     if revoked {
         Check::failed(CheckId::Status, format!("revoked by its issuer{when}"))
+            .coded("status.revoked", &[&as_of])
     } else {
         Check::passed(
             CheckId::Status,
             format!("not on the issuer's revocation list{when}"),
         )
+        .coded("status.clear", &["revocation", &as_of])
     }
 }
 
@@ -207,7 +216,8 @@ async fn signature(jws: &Jws, key_url: Option<&str>, env: &Env<'_>) -> (Check, O
                 .or_else(|| str_of(&key_doc, "controller"))
                 .map(str::to_owned);
             (
-                Check::passed(CheckId::Proof, format!("signature by {key_url} verifies{when}")),
+                Check::passed(CheckId::Proof, format!("signature by {key_url} verifies{when}"))
+                    .coded("proof.verifies", &["JWS", key_url]),
                 owner,
             )
         }
@@ -225,10 +235,9 @@ pub(crate) async fn verify_signed(
     env: &Env<'_>,
     out: &mut Vec<Report>,
 ) {
-    let mut checks = vec![Check::passed(
-        CheckId::Format,
-        "an Open Badges 2.0 signed assertion",
-    )];
+    let mut checks = vec![
+        Check::passed(CheckId::Format, "an Open Badges 2.0 signed assertion").coded("format.ob2_signed", &[]),
+    ];
     let key_url = signing_key_url(&assertion, &jws.header);
     let (proof_check, owner) = signature(jws, key_url.as_deref(), env).await;
     let proof_ok = proof_check.outcome == Outcome::Passed;
@@ -285,7 +294,8 @@ pub(crate) async fn verify_signed(
             Some(k) if lists_key(profile, k) => Check::passed(
                 CheckId::IssuerBinding,
                 format!("the key belongs to the issuer {i}, whose profile lists it"),
-            ),
+            )
+            .coded("binding.issuer_key", &[i, ""]),
             _ => Check::failed(
                 CheckId::IssuerBinding,
                 format!("the issuer {i}'s profile does not list the signing key"),

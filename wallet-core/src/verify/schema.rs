@@ -126,4 +126,5 @@ pub(crate) fn check(raw: &Value, doc: &Value, kind: &str, is_ob: bool) -> Check 
         );
     }
     Check::passed(CheckId::Schema, "the required Open Badges fields are present")
+        .coded("schema.ob_fields", &[])
 }

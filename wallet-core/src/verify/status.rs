@@ -14,9 +14,12 @@ use super::{fmt_date, parse_date, Check, CheckId, Env};
 /// A status list expands to at most this many bytes (131,072 entries need 16 KiB; 16 MiB is generous).
 const MAX_LIST_BYTES: u64 = 16 * 1024 * 1024;
 
+/// A reason's code and values (see [`super::Check::code`]).
+type Code = (&'static str, Vec<String>);
+
 enum Finding {
-    Clear(String),
-    Set(String),
+    Clear(String, Code),
+    Set(String, Code),
     Unchecked(String),
     /// The list itself is not trustworthy (altered, expired, not the issuer's).
     Untrusted(String),
@@ -24,7 +27,10 @@ enum Finding {
 
 pub(crate) async fn check(doc: &Value, env: &Env<'_>) -> Check {
     let entries: Vec<&Value> = match doc.get("credentialStatus") {
-        None => return Check::skipped(CheckId::Status, "the issuer gives no way to check revocation"),
+        None => {
+            return Check::skipped(CheckId::Status, "the issuer gives no way to check revocation")
+                .coded("status.none", &[])
+        }
         Some(Value::Array(items)) => items.iter().collect(),
         Some(v) => vec![v],
     };
@@ -36,16 +42,27 @@ pub(crate) async fn check(doc: &Value, env: &Env<'_>) -> Check {
     let mut unchecked = Vec::new();
     for f in findings {
         match f {
-            Finding::Set(r) => return Check::failed(CheckId::Status, r),
+            Finding::Set(r, (code, args)) => {
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                return Check::failed(CheckId::Status, r).coded(code, &args);
+            }
             Finding::Untrusted(r) => return Check::failed(CheckId::Status, r),
             Finding::Unchecked(r) => unchecked.push(r),
-            Finding::Clear(r) => clear.push(r),
+            Finding::Clear(r, code) => clear.push((r, code)),
         }
     }
     if !unchecked.is_empty() {
         return Check::unchecked(CheckId::Status, unchecked.join("; "));
     }
-    Check::passed(CheckId::Status, clear.join("; "))
+    let reasons: Vec<&str> = clear.iter().map(|(r, _)| r.as_str()).collect();
+    let passed = Check::passed(CheckId::Status, reasons.join("; "));
+    match clear.as_slice() {
+        [(_, (code, args))] => {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            passed.coded(code, &args)
+        }
+        _ => passed,
+    }
 }
 
 async fn entry(doc: &Value, e: &Value, env: &Env<'_>) -> Finding {
@@ -198,10 +215,20 @@ async fn bitstring(doc: &Value, e: &Value, list_type: &str, env: &Env<'_>) -> Fi
     };
     let set = b & (0x80 >> (index % 8)) != 0;
     let note = when(&as_of);
+    let as_of = as_of.unwrap_or_default();
     match (set, purpose.as_str()) {
-        (true, "suspension") => Finding::Set(format!("suspended by its issuer{note}")),
-        (true, _) => Finding::Set(format!("revoked by its issuer{note}")),
-        (false, p) => Finding::Clear(format!("not on the issuer's {p} list{note}")),
+        (true, "suspension") => Finding::Set(
+            format!("suspended by its issuer{note}"),
+            ("status.suspended", vec![as_of]),
+        ),
+        (true, _) => Finding::Set(
+            format!("revoked by its issuer{note}"),
+            ("status.revoked", vec![as_of]),
+        ),
+        (false, p) => Finding::Clear(
+            format!("not on the issuer's {p} list{note}"),
+            ("status.clear", vec![p.to_owned(), as_of]),
+        ),
     }
 }
 
@@ -245,10 +272,17 @@ async fn revocation_list(doc: &Value, e: &Value, env: &Env<'_>) -> Finding {
         })
     });
     let note = when(&as_of);
+    let as_of = as_of.unwrap_or_default();
     if revoked {
-        Finding::Set(format!("revoked by its issuer{note}"))
+        Finding::Set(
+            format!("revoked by its issuer{note}"),
+            ("status.revoked", vec![as_of]),
+        )
     } else {
-        Finding::Clear(format!("not on the issuer's revocation list{note}"))
+        Finding::Clear(
+            format!("not on the issuer's revocation list{note}"),
+            ("status.clear", vec!["revocation".to_owned(), as_of]),
+        )
     }
 }
 

@@ -96,4 +96,24 @@ describe('message catalogues', () => {
       expect(fr.errors.kinds[code], `fr: ${code}`).toBeTruthy();
     }
   });
+
+  it('say every coded check reason the engine gives', () => {
+    const root = resolve(process.cwd(), '..');
+    const codes = new Set<string>();
+    for (const file of rustFiles(join(root, 'wallet-core/src'))) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/\.coded\(\s*"([a-z_]+\.[a-z_0-9]+)"/g)) codes.add(m[1]!);
+      for (const m of text.matchAll(/\("(status\.[a-z_]+)", vec!/g)) codes.add(m[1]!);
+    }
+    expect(codes.size).toBeGreaterThan(15);
+    const has = (catalog: typeof en, code: string) => {
+      const [group, name] = code.split('.') as [string, string];
+      const g = (catalog.reasons as unknown as Record<string, Record<string, unknown>>)[group];
+      return g !== undefined && Object.hasOwn(g, name);
+    };
+    for (const code of codes) {
+      expect(has(en, code), `en: ${code}`).toBe(true);
+      expect(has(fr, code), `fr: ${code}`).toBe(true);
+    }
+  });
 });

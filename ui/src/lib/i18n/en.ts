@@ -2,6 +2,42 @@
 
 export const en = {
   langName: 'English',
+  /** The engine's reasons for a check, by code (see `reasonText`); a reason without a code is shown in English. */
+  reasons: {
+    format: {
+      ob: (a: string[]) => `an Open Badges ${a[0] ?? ''} credential`,
+      clr: 'a CLR 2.0 record',
+      endorsement: 'an Open Badges endorsement',
+      vc: 'a verifiable credential (not an Open Badge)',
+      ob2_signed: 'an Open Badges 2.0 signed assertion',
+    },
+    schema: { ob_fields: 'the required Open Badges fields are present' },
+    proof: { verifies: (a: string[]) => `${a[0] ?? ''} signature by ${a[1] ?? ''} verifies` },
+    binding: {
+      issuer_key: (a: string[], d: (iso: string) => string) =>
+        `the key belongs to the issuer ${a[0] ?? ''}${a[1] ? ` (issuer’s document as of ${d(a[1])})` : ''}`,
+    },
+    dates: {
+      since: (a: string[], d: (iso: string) => string) => `valid since ${d(a[0] ?? '')}, no end date`,
+      from_until: (a: string[], d: (iso: string) => string) => `valid from ${d(a[0] ?? '')} until ${d(a[1] ?? '')}`,
+      until: (a: string[], d: (iso: string) => string) => `no start date, valid until ${d(a[0] ?? '')}`,
+      none: 'no validity dates',
+      within: 'within its issue and expiry dates',
+      expired: (a: string[], d: (iso: string) => string) => `expired on ${d(a[0] ?? '')}`,
+      not_yet: (a: string[], d: (iso: string) => string) => `not valid before ${d(a[0] ?? '')}`,
+    },
+    status: {
+      none: 'the issuer gives no way to check revocation',
+      clear: (a: string[], d: (iso: string) => string) =>
+        `not on the issuer’s ${a[0] === 'suspension' ? 'suspension' : 'revocation'} list${a[1] ? ` (list as fetched on ${d(a[1])})` : ''}`,
+      revoked: (a: string[], d: (iso: string) => string) =>
+        `revoked by its issuer${a[0] ? ` (list as fetched on ${d(a[0])})` : ''}`,
+      suspended: (a: string[], d: (iso: string) => string) =>
+        `suspended by its issuer${a[0] ? ` (list as fetched on ${d(a[0])})` : ''}`,
+    },
+    endorsements: { none: 'no endorsements' },
+    recipient: { no_identity: 'no learner identity given to compare with' },
+  },
   /** Open Badges 3.0 achievement types (the AchievementType enumeration), in words. */
   achievementTypes: {
     Achievement: 'Achievement',

@@ -4,6 +4,42 @@ import type { Messages } from './en';
 
 export const fr: Messages = {
   langName: 'Français',
+  /** The engine's reasons for a check, by code (see `reasonText`); a reason without a code is shown in English. */
+  reasons: {
+    format: {
+      ob: (a: string[]) => `une attestation Open Badges ${a[0] ?? ''}`,
+      clr: 'un relevé CLR 2.0',
+      endorsement: 'une approbation Open Badges',
+      vc: 'une attestation vérifiable (pas un Open Badge)',
+      ob2_signed: 'une assertion Open Badges 2.0 signée',
+    },
+    schema: { ob_fields: 'les renseignements exigés par Open Badges sont présents' },
+    proof: { verifies: (a: string[]) => `signature ${a[0] ?? ''} de ${a[1] ?? ''} vérifiée` },
+    binding: {
+      issuer_key: (a: string[], d: (iso: string) => string) =>
+        `la clé appartient à l’émetteur ${a[0] ?? ''}${a[1] ? ` (document de l’émetteur en date du ${d(a[1])})` : ''}`,
+    },
+    dates: {
+      since: (a: string[], d: (iso: string) => string) => `valide depuis le ${d(a[0] ?? '')}, sans date de fin`,
+      from_until: (a: string[], d: (iso: string) => string) => `valide du ${d(a[0] ?? '')} au ${d(a[1] ?? '')}`,
+      until: (a: string[], d: (iso: string) => string) => `sans date de début, valide jusqu’au ${d(a[0] ?? '')}`,
+      none: 'aucune date de validité',
+      within: 'dans ses dates d’émission et d’expiration',
+      expired: (a: string[], d: (iso: string) => string) => `expirée depuis le ${d(a[0] ?? '')}`,
+      not_yet: (a: string[], d: (iso: string) => string) => `pas encore valide : à partir du ${d(a[0] ?? '')}`,
+    },
+    status: {
+      none: 'l’émetteur n’offre aucun moyen de vérifier une révocation',
+      clear: (a: string[], d: (iso: string) => string) =>
+        `absente de la liste de ${a[0] === 'suspension' ? 'suspension' : 'révocation'} de l’émetteur${a[1] ? ` (liste obtenue le ${d(a[1])})` : ''}`,
+      revoked: (a: string[], d: (iso: string) => string) =>
+        `révoquée par son émetteur${a[0] ? ` (liste obtenue le ${d(a[0])})` : ''}`,
+      suspended: (a: string[], d: (iso: string) => string) =>
+        `suspendue par son émetteur${a[0] ? ` (liste obtenue le ${d(a[0])})` : ''}`,
+    },
+    endorsements: { none: 'aucune approbation' },
+    recipient: { no_identity: 'aucune identité de l’apprenant à comparer' },
+  },
   /** Open Badges 3.0 achievement types (the AchievementType enumeration), in words. */
   achievementTypes: {
     Achievement: 'Réussite',

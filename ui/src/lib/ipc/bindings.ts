@@ -196,6 +196,9 @@ export type Check_Deserialize = {
 	reason?: string | null,
 	/**  Skipped although it applies (could not run): shown as a warning. */
 	warning: boolean,
+	/**  The reason's stable name and values, for saying it in the learner's language (`reason` is English). */
+	code?: string | null,
+	args: string[],
 };
 
 /**
@@ -208,6 +211,9 @@ export type Check_Serialize = {
 	reason: string | null,
 	/**  Skipped although it applies (could not run): shown as a warning. */
 	warning: boolean,
+	/**  The reason's stable name and values, for saying it in the learner's language (`reason` is English). */
+	code: string | null,
+	args: string[],
 };
 
 /**  A collection the learner made ("Nursing", "Languages"). */
