@@ -154,10 +154,13 @@ describe('J3 timeline and skills, J4 details and the verification panel', () => 
       });
       await audit(browser, `${lang} portfolio`);
       const open = async (name) => {
+        const seen = [];
         for (const card of await browser.$$('[data-testid="credential-card"]')) {
-          if ((await card.$('.name').getText()) === name) return card.click();
+          const text = await card.$('.name').getText();
+          if (text === name) return card.click();
+          seen.push(text);
         }
-        throw new Error(`no card ${name}`);
+        throw new Error(`no card ${name} among ${JSON.stringify(seen)}`);
       };
       // Valid.
       await open('Soins infirmiers II');
