@@ -1,5 +1,5 @@
 // Throughput of the peer verifier: verifies the given files over and over in one process, one at a time, and prints
-// {files, rounds, verifications, seconds, per_second} as one JSON line.
+// {files, valid, rounds, verifications, seconds, per_second} as one JSON line (valid: how many files it verified).
 //
 // Usage: node tests/interop/bench-peer.mjs [--rounds N] [--seconds T] [--peer DIR] [--now ISO] [--challenge C]
 //        [--domain D] [--no-manifest] FILE...
@@ -58,5 +58,6 @@ while (rounds < minRounds || seconds < minSeconds) {
   }
 }
 const verifications = rounds * inputs.length;
-process.stdout.write(`${JSON.stringify({ files: inputs.length, rounds, verifications,
+process.stdout.write(`${JSON.stringify({ files: inputs.length,
+  valid: expected.filter((v) => v.startsWith('true/')).length, rounds, verifications,
   seconds: Number(seconds.toFixed(3)), per_second: Number((verifications / seconds).toFixed(1)) })}\n`);

@@ -3,7 +3,8 @@
 //!
 //! Run with `cargo bench -p wallet-core --bench verify -- [--seconds T] [--rounds N] FILE...` (release build), or
 //! `scripts/bench-verify.sh` for both implementations on the same files and their ratio. Prints one JSON line
-//! `{files, rounds, verifications, seconds, per_second}`; asserts nothing.
+//! `{files, valid, rounds, verifications, seconds, per_second}` (`valid`: how many files verified as valid); asserts
+//! nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 use std::path::PathBuf;
@@ -64,8 +65,9 @@ fn main() {
     }
     let secs = start.elapsed().as_secs_f64();
     println!(
-        "{{\"files\": {}, \"rounds\": {n}, \"verifications\": {done}, \"seconds\": {secs:.3}, \"per_second\": {:.1}}}",
+        "{{\"files\": {}, \"valid\": {}, \"rounds\": {n}, \"verifications\": {done}, \"seconds\": {secs:.3}, \"per_second\": {:.1}}}",
         files.len(),
+        first.iter().filter(|v| **v == Verdict::Valid).count(),
         done as f64 / secs
     );
 }

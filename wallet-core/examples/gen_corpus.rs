@@ -1,5 +1,6 @@
-//! Writes the benchmark corpus of `scripts/bench.sh`: N signed badges, a fifth each of eddsa-rdfc-2022 VC 2.0,
-//! Ed25519Signature2020 VC 1.1, EdDSA VC-JWT, baked PNG and baked SVG, deterministic for the same N:
+//! Writes the benchmark corpus of `scripts/bench.sh`: N signed badges of realistic size (~2.5 KB), a fifth each of
+//! eddsa-rdfc-2022 VC 2.0, Ed25519Signature2020 VC 1.1, VC-JWT (EdDSA and RS256), baked PNG and baked SVG,
+//! deterministic for the same N:
 //! `cargo run --release -p wallet-core --example gen_corpus -- OUT_DIR [N] [SUBJECT_DID]`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 

@@ -417,10 +417,12 @@ fn expand_object(ctx: &Arc<Processed>, property: Option<&str>, value: &Value, de
         if def.reverse_property() || def.index().is_some() || def.nest().is_some() {
             return None;
         }
-        // `@graph` (e.g. `proof`, `verifiableCredential`): each value becomes a graph object of its own.
-        let graph = match def.container() {
-            jld::Container::None | jld::Container::Set => false,
-            jld::Container::Graph | jld::Container::GraphSet => true,
+        // `@graph` (e.g. `proof`, `verifiableCredential`): each value becomes a graph object of its own. `@list`
+        // (e.g. Open Badges' `allowedValue`): the values, in order, become one list object.
+        let (graph, list) = match def.container() {
+            jld::Container::None | jld::Container::Set => (false, false),
+            jld::Container::Graph | jld::Container::GraphSet => (true, false),
+            jld::Container::List => (false, true),
             _ => return None,
         };
         if matches!(def.typ(), Some(jld::Type::Json | jld::Type::None)) {
@@ -437,6 +439,9 @@ fn expand_object(ctx: &Arc<Processed>, property: Option<&str>, value: &Value, de
                 .into_iter()
                 .map(|v| object(vec![("@graph", Value::Array(vec![v]))]))
                 .collect();
+        }
+        if list {
+            values = vec![object(vec![("@list", Value::Array(values))])];
         }
         match out.iter_mut().find(|(key, _)| *key == iri) {
             Some((_, Value::Array(existing))) => existing.extend(values),

@@ -169,3 +169,51 @@ fn which() {
         );
     }
 }
+
+/// A list container (Open Badges' `allowedValue`, `@container: @list`, which realistic achievements carry) takes
+/// the fast path, in order, with the same reading as the full algorithm.
+#[test]
+fn a_list_container_takes_the_fast_path_with_the_same_reading() {
+    let _turn = SWITCH.lock().unwrap_or_else(|e| e.into_inner());
+    let doc: Value = serde_json::json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "id": "urn:uuid:00000000-0000-4000-8000-000000000001",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": "Compétence",
+        "issuer": {"id": "did:example:issuer", "type": ["Profile"], "name": "Établissement"},
+        "validFrom": "2023-01-01T00:00:00Z",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": "https://example.org/achievements/1",
+                "type": ["Achievement"],
+                "name": "Compétence",
+                "criteria": {"narrative": "Évaluation réussie."},
+                "resultDescription": [{
+                    "id": "https://example.org/achievements/1/grade",
+                    "type": ["ResultDescription"],
+                    "name": "Note",
+                    "resultType": "LetterGrade",
+                    "allowedValue": ["C", "A", "B", "A"]
+                }, {
+                    "id": "https://example.org/achievements/1/pass",
+                    "type": ["ResultDescription"],
+                    "name": "Réussite",
+                    "resultType": "LetterGrade",
+                    "allowedValue": "P"
+                }]
+            },
+            "result": [{"type": ["Result"], "resultDescription": "https://example.org/achievements/1/grade", "value": "A"}]
+        }
+    });
+    let show = |r: Result<wallet_core::ld::Signed, wallet_core::ld::LdError>| match r {
+        Ok(s) => format!("{}\n{:#}", s.nquads.concat(), s.view),
+        Err(e) => format!("error: {e}"),
+    };
+    let before = wallet_core::ld::fast_reads();
+    let fast = show(futures_executor::block_on(wallet_core::ld::read(&doc)));
+    assert!(wallet_core::ld::fast_reads() > before, "the fast path declined");
+    let plain = show(futures_executor::block_on(wallet_core::ld::read_uncached(&doc)));
+    assert_eq!(fast, plain);
+    assert!(fast.contains("rdf-syntax-ns#first"), "{fast}");
+}
