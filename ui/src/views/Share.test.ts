@@ -43,6 +43,25 @@ async function previewAndCreate() {
 }
 
 describe('Share page', () => {
+  it('narrows the choice to a collection and selects the whole collection in one step', async () => {
+    await sharePage((fake) => {
+      void fake.platform.createCollection('Soins').then((k) => {
+        if (k.ok) void fake.platform.setCollectionMembers(k.value.id, ['c2'], true);
+      });
+    });
+    const which = (await screen.findByTestId('share-collection')) as HTMLSelectElement;
+    await waitFor(() => expect([...which.options].map((o) => o.textContent)).toEqual(['All credentials', 'Soins (1)']));
+    await fireEvent.change(which, { target: { value: which.options[1]!.value } });
+    await waitFor(() => expect(screen.getAllByTestId('share-credential')).toHaveLength(1));
+    await fireEvent.click(screen.getByTestId('share-select-shown'));
+    const boxes = screen.getAllByTestId('share-credential') as HTMLInputElement[];
+    expect(boxes.map((b) => [b.value, b.checked])).toEqual([['c2', true]]);
+    await fireEvent.change(which, { target: { value: '' } });
+    await waitFor(() => expect(screen.getAllByTestId('share-credential')).toHaveLength(2));
+    const all = screen.getAllByTestId('share-credential') as HTMLInputElement[];
+    expect(all.filter((b) => b.checked).map((b) => b.value)).toEqual(['c2']);
+  });
+
   it('selects by search and checkbox, previews what is disclosed, creates, shows the QR code and saves', async () => {
     const fake = await sharePage();
     // Search as you type; the selection survives a search that hides it.

@@ -67,6 +67,7 @@ describe('message catalogues', () => {
         'details.collections',
         'portfolio.title',
         'portfolio.selection.collection',
+        'share.collectionLabel',
         'settings.version',
         'share.formatLegend',
         'share.historyColumns.at',

@@ -282,6 +282,9 @@ export const en = {
     nothingChanged: 'Nothing was sent and nothing changed in your wallet.',
   },
   share: {
+    collectionLabel: 'Collection',
+    allCredentials: 'All credentials',
+    selectShown: (n: number) => (n === 1 ? 'Select this one' : `Select these ${n}`),
     title: 'Share',
     lead: 'Build a signed presentation an employer can check, as a file, a QR code or a printable page.',
     pickTitle: 'Choose what to share',

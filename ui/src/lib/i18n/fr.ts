@@ -286,6 +286,9 @@ export const fr: Messages = {
     nothingChanged: 'Rien n’a été envoyé et rien n’a changé dans votre portefeuille.',
   },
   share: {
+    collectionLabel: 'Collection',
+    allCredentials: 'Toutes les attestations',
+    selectShown: (n: number) => (n === 1 ? 'Sélectionner celle-ci' : `Sélectionner ces ${n}`),
     title: 'Partager',
     lead: 'Créez une présentation signée qu’un employeur peut vérifier, en fichier, en code QR ou en page imprimable.',
     pickTitle: 'Choisir quoi partager',
