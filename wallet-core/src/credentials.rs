@@ -122,6 +122,26 @@ impl<'a> StoreCache<'a> {
     }
 }
 
+impl StoreCache<'_> {
+    /// The write that caches `resource` for `url` (keyed by the URL's keyed hash), to put in a batch.
+    pub(crate) fn put_write(
+        store: &Store,
+        url: &str,
+        resource: &crate::net::CachedResource,
+    ) -> Result<BatchWrite, StoreError> {
+        BatchWrite::put(
+            trees::FETCH_CACHE,
+            store.keyed_hash(url.as_bytes()).to_vec(),
+            resource,
+        )
+    }
+
+    /// The write that forgets what was cached for `url`.
+    pub(crate) fn remove_write(store: &Store, url: &str) -> BatchWrite {
+        BatchWrite::remove(trees::FETCH_CACHE, store.keyed_hash(url.as_bytes()).to_vec())
+    }
+}
+
 impl crate::net::FetchCache for StoreCache<'_> {
     fn get(&self, url: &str) -> Option<crate::net::CachedResource> {
         self.store
@@ -132,8 +152,7 @@ impl crate::net::FetchCache for StoreCache<'_> {
 
     fn put(&self, url: &str, resource: &crate::net::CachedResource) {
         // A cache that cannot be written is only slower next time.
-        let key = self.store.keyed_hash(url.as_bytes()).to_vec();
-        if let Ok(write) = BatchWrite::put(trees::FETCH_CACHE, key, resource) {
+        if let Ok(write) = Self::put_write(self.store, url, resource) {
             let _ = self.store.write_batch(&[write]);
         }
     }

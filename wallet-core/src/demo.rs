@@ -659,7 +659,7 @@ pub async fn generate() -> Result<Vec<(String, Vec<u8>)>, SignError> {
         "verification": {"type": "SignedBadge", "creator": ob2("cle.json")},
         "issuedOn": "2017-10-21T00:00:00Z"
     });
-    let jws = rs256_jws(&assertion, &rsa)?;
+    let jws = sign::rs256_jws(&json!({"alg": "RS256"}), &assertion, &rsa)?;
     out.push((
         "13-secourisme-ob2.png".into(),
         baked_png(&jws, [0xef, 0x6c, 0x00])?,
@@ -696,27 +696,6 @@ const DEMO_RSA_KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIIEvAIBADANBgkqhkiG9w0
 fn rsa_key() -> Result<rsa::RsaPrivateKey, SignError> {
     use rsa::pkcs8::DecodePrivateKey;
     rsa::RsaPrivateKey::from_pkcs8_pem(DEMO_RSA_KEY).map_err(|e| SignError::Encode(e.to_string()))
-}
-
-/// A compact JWS (RS256, PKCS#1 v1.5: deterministic) of `payload`, as OB 2.0 signed assertions are.
-fn rs256_jws(payload: &Value, key: &rsa::RsaPrivateKey) -> Result<String, SignError> {
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use base64::Engine;
-    use sha2::Digest;
-    let enc = |v: &Value| {
-        serde_json::to_vec(v)
-            .map(|b| URL_SAFE_NO_PAD.encode(b))
-            .map_err(|e| SignError::Encode(e.to_string()))
-    };
-    let input = format!("{}.{}", enc(&json!({"alg": "RS256"}))?, enc(payload)?);
-    let digest = sha2::Sha256::digest(input.as_bytes());
-    let sig = key
-        .sign(
-            rsa::PaddingScheme::new_pkcs1v15_sign(Some(rsa::Hash::SHA2_256)),
-            &digest,
-        )
-        .map_err(|e| SignError::Encode(e.to_string()))?;
-    Ok(format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig)))
 }
 
 /// A 96 × 96 PNG (a coloured disc) with `jws` baked in an iTXt chunk with keyword `openbadges`.

@@ -1,5 +1,5 @@
 //! Signing credentials and presentations: Data Integrity `eddsa-rdfc-2022` and `Ed25519Signature2020` proofs over
-//! RDFC-1.0, compact EdDSA VC-JWTs with the OB 3.0 claim mapping, and VP-JWTs. The exact inverse of `verify` (which
+//! RDFC-1.0, compact EdDSA VC-JWTs with the OB 3.0 claim mapping, RS256 JWS, and VP-JWTs. The exact inverse of `verify` (which
 //! checks everything signed here).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -156,19 +156,41 @@ pub fn openid4vci_proof(
 }
 
 fn compact_jws(header: &Value, payload: &Value, key: &SecretKey) -> Result<String, SignError> {
+    jws_with(header, payload, |input| Ok(key.sign(input).to_vec()))
+}
+
+/// A compact RS256 JWS (RSASSA-PKCS1-v1_5 with SHA-256, deterministic), as Open Badges 2.0 signed assertions and
+/// RS256 VC-JWTs are.
+pub fn rs256_jws(header: &Value, payload: &Value, key: &rsa::RsaPrivateKey) -> Result<String, SignError> {
+    use sha2::Digest;
+    jws_with(header, payload, |input| {
+        key.sign(
+            rsa::PaddingScheme::new_pkcs1v15_sign(Some(rsa::Hash::SHA2_256)),
+            &sha2::Sha256::digest(input),
+        )
+        .map_err(|e| SignError::Encode(e.to_string()))
+    })
+}
+
+/// `base64url(header).base64url(payload).base64url(sign(signing input))`.
+fn jws_with(
+    header: &Value,
+    payload: &Value,
+    sign: impl FnOnce(&[u8]) -> Result<Vec<u8>, SignError>,
+) -> Result<String, SignError> {
     let enc = |v: &Value| {
         serde_json::to_vec(v)
             .map(|b| URL_SAFE_NO_PAD.encode(b))
             .map_err(|e| SignError::Encode(e.to_string()))
     };
     let input = format!("{}.{}", enc(header)?, enc(payload)?);
-    let sig = key.sign(input.as_bytes());
+    let sig = sign(input.as_bytes())?;
     Ok(format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig)))
 }
 
-/// A compact EdDSA VC-JWT whose payload is the credential itself (VC 2.0 style), with `iss` = issuer id,
-/// `sub` = subject id, `jti` = credential id, `nbf` / `exp` from `validFrom` / `validUntil`.
-pub fn vc_jwt(credential: &Value, key: &SecretKey, kid: &str) -> Result<String, SignError> {
+/// The VC-JWT payload of a credential (VC 2.0 style: the credential itself), with `iss` = issuer id, `sub` = subject
+/// id, `jti` = credential id, `nbf` / `exp` from `validFrom` / `validUntil`.
+pub fn vc_jwt_claims(credential: &Value) -> Result<Value, SignError> {
     let mut payload = credential.clone();
     let map = payload.as_object_mut().ok_or(SignError::NotAnObject)?;
     let get = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
@@ -186,5 +208,14 @@ pub fn vc_jwt(credential: &Value, key: &SecretKey, kid: &str) -> Result<String, 
             map.insert(claim.into(), Value::from(t.unix_timestamp()));
         }
     }
-    compact_jws(&json!({"alg": "EdDSA", "typ": "JWT", "kid": kid}), &payload, key)
+    Ok(payload)
+}
+
+/// A compact EdDSA VC-JWT of a credential ([`vc_jwt_claims`]).
+pub fn vc_jwt(credential: &Value, key: &SecretKey, kid: &str) -> Result<String, SignError> {
+    compact_jws(
+        &json!({"alg": "EdDSA", "typ": "JWT", "kid": kid}),
+        &vc_jwt_claims(credential)?,
+        key,
+    )
 }

@@ -16,7 +16,7 @@ use crate::profiles::{self, ProfileError};
 use crate::secret::{Passphrase, SymmetricKey};
 use crate::settings::{self, Settings};
 use crate::store::vault::{self, KdfParams, NewProtection, Protection, VaultError};
-use crate::store::{trees, BatchWrite, Store, StoreError};
+use crate::store::{Store, StoreError};
 use crate::view::{
     AddOutcome, CredentialSummary, ExportReport, OpenOutcome, Profile, ProtectionKind, RestoreReport,
     WalletInfo, WalletState,
@@ -915,11 +915,7 @@ impl Wallet {
                 fetched_at: now,
                 final_url: Some((*url).to_owned()),
             };
-            published.push(BatchWrite::put(
-                trees::FETCH_CACHE,
-                store.keyed_hash(url.as_bytes()).to_vec(),
-                &resource,
-            )?);
+            published.push(credentials::StoreCache::put_write(store, url, &resource)?);
         }
         store.write_batch(&published)?;
         let mut reports = Vec::new();
@@ -952,10 +948,7 @@ impl Wallet {
         }
         if n > 0 {
             for (url, _, _) in crate::demo::HOSTED {
-                writes.push(BatchWrite::remove(
-                    trees::FETCH_CACHE,
-                    store.keyed_hash(url.as_bytes()).to_vec(),
-                ));
+                writes.push(credentials::StoreCache::remove_write(store, url));
             }
         }
         if !writes.is_empty() {

@@ -178,38 +178,12 @@ fn credential(issuer: &Issuer, n: usize, subject: &str) -> Value {
 /// A compact RS256 VC-JWT of the same badge (payload: the credential, with `iss`, `sub`, `jti`, `nbf` as
 /// `sign::vc_jwt` writes them), its key named by `kid` = the did:jwk's `#0`.
 fn rs256_jwt(issuer: &RsaIssuer, n: usize, subject: &str) -> Vec<u8> {
-    use base64::Engine;
-    use sha2::Digest;
-    let mut doc = credential_of(&issuer.did, "Université RSA", &issuer.image, n, subject);
-    let nbf = OffsetDateTime::parse(doc["validFrom"].as_str().expect("validFrom"), &Rfc3339)
-        .expect("date")
-        .unix_timestamp();
-    let claims = [
-        ("iss", json!(issuer.did)),
-        ("sub", json!(subject)),
-        ("jti", doc["id"].clone()),
-        ("nbf", json!(nbf)),
-    ];
-    for (k, v) in claims {
-        doc[k] = v;
-    }
-    let b64 = |v: &Value| {
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(serde_json::to_vec(v).expect("json"))
-    };
+    let doc = credential_of(&issuer.did, "Université RSA", &issuer.image, n, subject);
     let header = json!({"alg": "RS256", "typ": "JWT", "kid": format!("{}#0", issuer.did)});
-    let input = format!("{}.{}", b64(&header), b64(&doc));
-    let sig = issuer
-        .key
-        .sign(
-            rsa::PaddingScheme::new_pkcs1v15_sign(Some(rsa::Hash::SHA2_256)),
-            &sha2::Sha256::digest(input.as_bytes()),
-        )
-        .expect("RS256");
-    format!(
-        "{input}.{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sig)
-    )
-    .into_bytes()
+    let claims = sign::vc_jwt_claims(&doc).expect("claims");
+    sign::rs256_jws(&header, &claims, &issuer.key)
+        .expect("RS256")
+        .into_bytes()
 }
 
 /// The same badge as a VC 1.1 credential, for an `Ed25519Signature2020` proof.
