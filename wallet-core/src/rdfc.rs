@@ -7,52 +7,150 @@
 //! `alignment` objects in the OB 3.0 spec's example 36) then hash the same and are labelled in arbitrary order, so
 //! valid signatures from other implementations fail. The W3C test vector in `tests/it/verify.rs` covers this.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
-use ssi::json_ld::json_ld::rdf_types::{BlankId, BlankIdBuf, GraphLabel, Id, LexicalQuad, Object, Subject};
+use ssi::json_ld::json_ld::rdf_types::{GraphLabel, Id, LexicalQuad, Object, RdfDisplay, Subject};
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
 }
 
 fn sha256_hex(s: &str) -> String {
     hex(&Sha256::digest(s.as_bytes()))
 }
 
-/// Blank nodes of a quad with their position letter (`s`, `o`, `g`).
-fn blanks(q: &LexicalQuad) -> Vec<(&BlankId, char)> {
-    let mut out = Vec::new();
-    if let Subject::Blank(b) = &q.0 {
-        out.push((b.as_blank_id_ref(), 's'));
+/// A term of a quad: its N-Quads text (`<iri>`, `"literal"^^<datatype>`), or a blank node by its label (without
+/// `_:`), which canonicalization renames.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Term {
+    /// An IRI or a literal, exactly as N-Quads writes it.
+    Text(String),
+    /// A blank node label.
+    Blank(String),
+}
+
+/// A quad with its terms already in N-Quads text: canonicalization only renames blank nodes, so everything else is
+/// written once.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Quad {
+    /// Subject.
+    pub s: Term,
+    /// Predicate (`<iri>`).
+    pub p: String,
+    /// Object.
+    pub o: Term,
+    /// Graph name, `None` for the default graph.
+    pub g: Option<Term>,
+}
+
+impl Quad {
+    /// Blank nodes of the quad with their position letter (`s`, `o`, `g`).
+    fn blanks(&self) -> impl Iterator<Item = (&str, char)> {
+        fn b(t: &Term) -> Option<&str> {
+            match t {
+                Term::Blank(b) => Some(b.as_str()),
+                Term::Text(_) => None,
+            }
+        }
+        [
+            b(&self.s).map(|x| (x, 's')),
+            b(&self.o).map(|x| (x, 'o')),
+            self.g.as_ref().and_then(b).map(|x| (x, 'g')),
+        ]
+        .into_iter()
+        .flatten()
     }
-    if let Object::Id(Id::Blank(b)) = &q.2 {
-        out.push((b.as_blank_id_ref(), 'o'));
+
+    /// Appends the quad's N-Quads line (ending with ` .\n`), blank nodes named by `label` (without `_:`).
+    fn write<'a>(&'a self, out: &mut String, label: impl Fn(&'a str) -> &'a str) {
+        let term = |t: &'a Term, out: &mut String| match t {
+            Term::Text(x) => out.push_str(x),
+            Term::Blank(b) => {
+                out.push_str("_:");
+                out.push_str(label(b));
+            }
+        };
+        term(&self.s, out);
+        out.push(' ');
+        out.push_str(&self.p);
+        out.push(' ');
+        term(&self.o, out);
+        if let Some(g) = &self.g {
+            out.push(' ');
+            term(g, out);
+        }
+        out.push_str(" .\n");
     }
-    if let Some(GraphLabel::Blank(b)) = &q.3 {
-        out.push((b.as_blank_id_ref(), 'g'));
+
+    /// The quad of a JSON-LD / RDF library, its terms written as that library writes them.
+    pub fn of(q: &LexicalQuad) -> Self {
+        let s = match &q.0 {
+            Subject::Blank(b) => Term::Blank(b.suffix().to_owned()),
+            other => Term::Text(other.rdf_display().to_string()),
+        };
+        let o = match &q.2 {
+            Object::Id(Id::Blank(b)) => Term::Blank(b.suffix().to_owned()),
+            other => Term::Text(other.rdf_display().to_string()),
+        };
+        let g = q.3.as_ref().map(|g| match g {
+            GraphLabel::Blank(b) => Term::Blank(b.suffix().to_owned()),
+            other => Term::Text(other.rdf_display().to_string()),
+        });
+        Self {
+            s,
+            p: q.1.rdf_display().to_string(),
+            o,
+            g,
+        }
     }
+}
+
+/// An IRI as N-Quads writes it (as rdf-types does: characters an IRI cannot hold escaped, though a valid IRI has
+/// none).
+pub fn iri_text(iri: &str) -> String {
+    let mut out = String::with_capacity(iri.len() + 2);
+    out.push('<');
+    for c in iri.chars() {
+        match c {
+            '\x00'..='\x20' | '<' | '>' | '"' | '{' | '}' | '|' | '^' | '`' | '\\' => {
+                let _ = write!(out, "\\u{:#04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('>');
     out
 }
 
-fn relabel(q: &LexicalQuad, f: impl Fn(&BlankId) -> String) -> Result<LexicalQuad, String> {
-    let mut q = q.clone();
-    let new =
-        |b: &BlankIdBuf| BlankIdBuf::new(f(b.as_blank_id_ref())).map_err(|e| format!("bad blank id: {e:?}"));
-    if let Subject::Blank(b) = &mut q.0 {
-        *b = new(b)?;
-    }
-    if let Object::Id(Id::Blank(b)) = &mut q.2 {
-        *b = new(b)?;
-    }
-    if let Some(GraphLabel::Blank(b)) = &mut q.3 {
-        *b = new(b)?;
-    }
-    Ok(q)
-}
+/// The IRI of `xsd:string`, the datatype N-Quads leaves unwritten.
+pub const XSD_STRING: &str = "http://www.w3.org/2001/XMLSchema#string";
 
-fn nquad(q: &LexicalQuad) -> String {
-    format!("{q} .\n")
+/// A literal as N-Quads writes it (as rdf-types does: `"`, `\\`, line feed and carriage return escaped; the
+/// datatype omitted when it is `xsd:string`).
+pub fn literal_text(value: &str, datatype: &str) -> String {
+    let mut out = String::with_capacity(value.len() + datatype.len() + 6);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    if datatype != XSD_STRING {
+        out.push_str("^^");
+        out.push_str(&iri_text(datatype));
+    }
+    out
 }
 
 /// Issues `prefix + counter` identifiers, remembering the order.
@@ -86,7 +184,9 @@ impl Issuer {
 }
 
 struct State<'a> {
-    quads_of: BTreeMap<String, Vec<&'a LexicalQuad>>,
+    quads_of: HashMap<&'a str, Vec<&'a Quad>>,
+    /// First-degree hashes, computed once per blank node (they depend on nothing issued).
+    first_degree: HashMap<&'a str, String>,
     canonical: Issuer,
     /// Hash N-Degree Quads calls left: hostile inputs (many nested, identical blank nodes) make the algorithm
     /// factorial; past this budget the document is refused instead of hanging.
@@ -97,39 +197,41 @@ struct State<'a> {
 /// handful, a hostile one would need billions.
 const BUDGET: u32 = 200_000;
 
-impl State<'_> {
-    fn hash_first_degree(&self, id: &str) -> Result<String, String> {
-        let mut lines = Vec::new();
-        for q in self.quads_of.get(id).into_iter().flatten() {
-            let q = relabel(q, |b| {
-                if b.suffix() == id {
-                    "_:a".into()
-                } else {
-                    "_:z".into()
-                }
-            })?;
-            lines.push(nquad(&q));
+impl<'a> State<'a> {
+    /// Hash First Degree Quads (RDFC-1.0 §4.6).
+    fn compute_first_degree(quads: &[&'a Quad], id: &str) -> String {
+        let mut lines: Vec<String> = quads
+            .iter()
+            .map(|q| {
+                let mut line = String::with_capacity(128);
+                q.write(&mut line, |b| if b == id { "a" } else { "z" });
+                line
+            })
+            .collect();
+        lines.sort_unstable();
+        let mut hasher = Sha256::new();
+        for l in &lines {
+            hasher.update(l.as_bytes());
         }
-        lines.sort();
-        Ok(sha256_hex(&lines.concat()))
+        hex(&hasher.finalize())
     }
 
-    fn hash_related(
-        &self,
-        related: &str,
-        q: &LexicalQuad,
-        issuer: &Issuer,
-        position: char,
-    ) -> Result<String, String> {
+    fn hash_first_degree(&self, id: &str) -> Result<String, String> {
+        match self.first_degree.get(id) {
+            Some(h) => Ok(h.clone()),
+            None => Err(format!("no quads for the blank node {id}")),
+        }
+    }
+
+    fn hash_related(&self, related: &str, q: &Quad, issuer: &Issuer, position: char) -> Result<String, String> {
         let identifier = match self.canonical.get(related).or_else(|| issuer.get(related)) {
             Some(i) => format!("_:{i}"),
             None => self.hash_first_degree(related)?,
         };
-        let mut input = position.to_string();
+        let mut input = String::with_capacity(q.p.len() + identifier.len() + 1);
+        input.push(position);
         if position != 'g' {
-            input.push('<');
-            input.push_str(q.1.as_str());
-            input.push('>');
+            input.push_str(&q.p);
         }
         input.push_str(&identifier);
         Ok(sha256_hex(&input))
@@ -147,10 +249,10 @@ impl State<'_> {
         let mut issuer = issuer.clone();
         let mut related_by_hash: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for q in self.quads_of.get(id).into_iter().flatten() {
-            for (b, pos) in blanks(q) {
-                if b.suffix() != id {
-                    let h = self.hash_related(b.suffix(), q, &issuer, pos)?;
-                    related_by_hash.entry(h).or_default().push(b.suffix().to_owned());
+            for (b, pos) in q.blanks() {
+                if b != id {
+                    let h = self.hash_related(b, q, &issuer, pos)?;
+                    related_by_hash.entry(h).or_default().push(b.to_owned());
                 }
             }
         }
@@ -226,72 +328,84 @@ fn permutations(items: &[String]) -> Vec<Vec<String>> {
     out
 }
 
-/// The canonical N-Quads lines (sorted, each ending in `\n`) of a dataset.
+/// The canonical N-Quads lines (sorted, each ending in `\n`) of a dataset, from a JSON-LD / RDF library's quads.
 pub fn canonicalize(quads: &[LexicalQuad]) -> Result<Vec<String>, String> {
+    canonicalize_quads(quads.iter().map(Quad::of).collect())
+}
+
+/// The canonical N-Quads lines (sorted, each ending in `\n`) of a dataset.
+pub fn canonicalize_quads(quads: Vec<Quad>) -> Result<Vec<String>, String> {
     // An RDF dataset is a set: a quad JSON-LD produced twice (the same image node described under the credential
     // and under its achievement) counts once, or it would weigh twice in the first-degree hash of a blank node —
     // here the blank graph a presentation puts each credential in — and labels would differ from every other
     // implementation's.
-    let mut seen = HashSet::new();
-    let quads: Vec<&LexicalQuad> = quads.iter().filter(|q| seen.insert(nquad(q))).collect();
-    let mut quads_of: BTreeMap<String, Vec<&LexicalQuad>> = BTreeMap::new();
+    let mut seen = HashSet::with_capacity(quads.len());
+    let quads: Vec<&Quad> = quads.iter().filter(|q| seen.insert(*q)).collect();
+    let mut quads_of: HashMap<&str, Vec<&Quad>> = HashMap::new();
     for q in quads.iter().copied() {
-        for (b, _) in blanks(q) {
-            quads_of.entry(b.suffix().to_owned()).or_default().push(q);
+        for (b, _) in q.blanks() {
+            let list = quads_of.entry(b).or_default();
+            // A quad naming the same blank node twice (subject and graph) counts once for it.
+            if !list.last().is_some_and(|last| std::ptr::eq(*last, q)) {
+                list.push(q);
+            }
         }
     }
+    let first_degree = quads_of
+        .iter()
+        .map(|(id, qs)| (*id, State::compute_first_degree(qs, id)))
+        .collect();
     let mut state = State {
         quads_of,
+        first_degree,
         canonical: Issuer::new("c14n"),
         budget: std::cell::Cell::new(BUDGET),
     };
-    let mut pending: HashSet<String> = state.quads_of.keys().cloned().collect();
-    loop {
-        let mut by_hash: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for id in &pending {
-            by_hash
-                .entry(state.hash_first_degree(id)?)
-                .or_default()
-                .push(id.clone());
-        }
-        let mut simple = false;
-        for list in by_hash.values() {
-            if let [only] = list.as_slice() {
-                state.canonical.issue(only);
-                pending.remove(only);
-                simple = true;
-            }
-        }
-        if !simple {
-            for list in by_hash.values().filter(|l| l.len() > 1) {
-                let mut paths = Vec::new();
-                for id in list {
-                    if state.canonical.get(id).is_some() {
-                        continue;
-                    }
-                    let mut temp = Issuer::new("b");
-                    temp.issue(id);
-                    paths.push(state.hash_n_degree(id, &temp, 0)?);
-                }
-                paths.sort_by(|a, b| a.0.cmp(&b.0));
-                for (_, issuer) in paths {
-                    for (existing, _) in issuer.issued {
-                        state.canonical.issue(&existing);
-                    }
-                }
-            }
-            break;
+    // RDFC-1.0 §4.4.3 steps 3–5: blank nodes by first-degree hash, in code point order of the hashes; a unique hash
+    // names its node at once, the others are told apart by their N-degree hashes.
+    let mut by_hash: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (id, h) in &state.first_degree {
+        by_hash.entry(h.as_str()).or_default().push(id);
+    }
+    let mut shared = Vec::new();
+    for list in by_hash.values_mut() {
+        if let [only] = list.as_slice() {
+            state.canonical.issue(only);
+        } else {
+            list.sort_unstable();
+            shared.push(list.clone());
         }
     }
+    for list in shared {
+        let mut paths = Vec::new();
+        for id in list {
+            if state.canonical.get(id).is_some() {
+                continue;
+            }
+            let mut temp = Issuer::new("b");
+            temp.issue(id);
+            paths.push(state.hash_n_degree(id, &temp, 0)?);
+        }
+        paths.sort_by(|a, b| a.0.cmp(&b.0));
+        for (_, issuer) in paths {
+            for (existing, _) in issuer.issued {
+                state.canonical.issue(&existing);
+            }
+        }
+    }
+    let canonical: HashMap<&str, &str> = state
+        .canonical
+        .issued
+        .iter()
+        .map(|(e, c)| (e.as_str(), c.as_str()))
+        .collect();
     let mut lines = Vec::with_capacity(quads.len());
     for q in quads {
-        let q = relabel(q, |b| match state.canonical.get(b.suffix()) {
-            Some(c) => format!("_:{c}"),
-            None => format!("_:{}", b.suffix()),
-        })?;
-        lines.push(nquad(&q));
+        let mut line = String::with_capacity(128);
+        q.write(&mut line, |b| canonical.get(b).copied().unwrap_or(b));
+        lines.push(line);
     }
-    lines.sort();
+    lines.sort_unstable();
     lines.dedup();
     Ok(lines)
 }
