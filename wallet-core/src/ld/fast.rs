@@ -4,13 +4,15 @@
 //! shape — or anything the JSON-LD algorithm would warn about, refuse or treat specially — is declined (`None`), and
 //! the document goes through the full JSON-LD expansion exactly as before. What this path produces is the same
 //! expanded document that expansion would produce (the tests in `tests/it/ld_fast.rs` compare both on every corpus);
-//! it is then audited, read and canonicalized by the same code as the full path.
+//! it is then turned into RDF (`to_rdf`), audited, read and canonicalized by the same code as the full path. It reads
+//! and writes `serde_json` values, so the document is neither printed nor parsed again on this path.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use serde_json::{Map, Value};
 use ssi::json_ld::json_ld as jld;
-use ssi::json_ld::syntax::{Parse, Print, Value};
+use ssi::json_ld::syntax::Parse;
 
 use jld::context_processing::{Options as ProcessingOptions, Process};
 use jld::syntax::Keyword;
@@ -102,7 +104,7 @@ pub(super) fn top(ctx: &serde_json::Value) -> Option<Arc<Processed>> {
     if let Some(hit) = store().lock().ok()?.top.get(&key) {
         return Some(hit.clone());
     }
-    let (json, _) = Value::parse_str(&key).ok()?;
+    let (json, _) = jld::syntax::Value::parse_str(&key).ok()?;
     let local = jld::syntax::context::Context::try_from_json(json).ok()?;
     let processed = Arc::new(process(&local, &Processed::default(), None, Default::default())?);
     let mut s = store().lock().ok()?;
@@ -122,7 +124,7 @@ fn step(from: &Arc<Processed>, step: Step) -> Option<Arc<Processed>> {
         Step::Revert => from.previous_context()?.clone(),
         Step::Local(text) => {
             use jld::syntax::TryFromJson;
-            let (json, _) = Value::parse_str(text).ok()?;
+            let (json, _) = jld::syntax::Value::parse_str(text).ok()?;
             let local = jld::syntax::context::Context::try_from_json(json).ok()?;
             process(&local, from, None, Default::default())?
         }
@@ -206,21 +208,17 @@ fn iri_value(e: Expanded<'_>, s: &str) -> Option<Value> {
 }
 
 fn object(entries: Vec<(&str, Value)>) -> Value {
-    Value::Object(jld::syntax::Object::from_vec(
-        entries
-            .into_iter()
-            .map(|(k, v)| jld::syntax::object::Entry::new(k.into(), v))
-            .collect(),
-    ))
+    Value::Object(entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
 /// The expanded form of a top-level object, as JSON (`[node]`), or `None` where the full algorithm must decide.
+/// `top` is the processed form of the document's own `@context` (see [`top`]), which is not processed again.
 pub(super) fn expand(top: &Arc<Processed>, doc: &Value) -> Option<Value> {
     let Value::Object(_) = doc else { return None };
     let node = expand_object(top, None, doc, 0)?;
     // A node holding nothing but its id is dropped at the top level: the full algorithm says what that means.
     match &node {
-        Value::Object(o) if o.iter().any(|e| e.key.as_str() != "@id") => Some(Value::Array(vec![node])),
+        Value::Object(o) if o.keys().any(|k| k != "@id") => Some(Value::Array(vec![node])),
         _ => None,
     }
 }
@@ -307,11 +305,8 @@ fn expand_object(ctx: &Arc<Processed>, property: Option<&str>, value: &Value, de
         return None;
     }
     // A type-scoped context does not reach nested objects, except a bare reference (a single key meaning `@id`).
-    let only_id = match element.entries() {
-        [single] => {
-            let k = single.key.as_str();
-            k == "@id" || matches!(expand_iri(ctx, k, true), Some(Expanded::Keyword(Keyword::Id)))
-        }
+    let only_id = match (element.len(), element.keys().next()) {
+        (1, Some(k)) => k == "@id" || matches!(expand_iri(ctx, k, true), Some(Expanded::Keyword(Keyword::Id))),
         _ => false,
     };
     let mut active = ctx.clone();
@@ -323,8 +318,8 @@ fn expand_object(ctx: &Arc<Processed>, property: Option<&str>, value: &Value, de
             active = step(&active, Step::Scoped(id(ctx), p.into(), Scope::PropertyObject))?;
         }
     }
-    // An embedded context (an embedded credential's): context URLs only.
-    if let Some(local) = element.get_unique("@context").ok()? {
+    // An embedded context (an embedded credential's): context URLs only. The top level's is the one `ctx` holds.
+    if let Some(local) = element.get("@context").filter(|_| depth > 0) {
         let urls_only = match local {
             Value::String(_) => true,
             Value::Array(items) => items.iter().all(|i| matches!(i, Value::String(_))),
@@ -333,14 +328,14 @@ fn expand_object(ctx: &Arc<Processed>, property: Option<&str>, value: &Value, de
         if !urls_only {
             return None;
         }
-        active = step(&active, Step::Local(local.compact_print().to_string()))?;
+        active = step(&active, Step::Local(local.to_string()))?;
     }
     // The entries meaning `@type` in the context that applies to this object before its types are looked at; the
     // others are expanded once the types' scoped contexts apply (they may define them).
     let mut type_entries: Vec<&Value> = Vec::new();
     let mut others: Vec<(&str, &Value)> = Vec::new();
-    for entry in element.iter() {
-        let k = entry.key.as_str();
+    for (k, v) in element {
+        let k = k.as_str();
         if k == "@context" {
             continue;
         }
@@ -350,9 +345,9 @@ fn expand_object(ctx: &Arc<Processed>, property: Option<&str>, value: &Value, de
                 Some(Expanded::Keyword(Keyword::Type))
             )
         {
-            type_entries.push(&entry.value);
+            type_entries.push(v);
         } else {
-            others.push((k, &entry.value));
+            others.push((k, v));
         }
     }
     if type_entries.len() > 1 {
@@ -448,9 +443,5 @@ fn expand_object(ctx: &Arc<Processed>, property: Option<&str>, value: &Value, de
             _ => out.push((iri, Value::Array(values))),
         }
     }
-    Some(Value::Object(jld::syntax::Object::from_vec(
-        out.into_iter()
-            .map(|(k, v)| jld::syntax::object::Entry::new(k.as_str().into(), v))
-            .collect(),
-    )))
+    Some(Value::Object(out.into_iter().collect::<Map<String, Value>>()))
 }

@@ -15,6 +15,7 @@ use crate::contexts;
 
 mod fast;
 mod safe;
+mod to_rdf;
 pub(crate) mod vocab;
 
 /// Why a document could not be turned into canonical N-Quads.
@@ -250,16 +251,28 @@ async fn read_mode(
     if safe {
         safe::check_written(doc).map_err(LdError::Unsafe)?;
     }
-    let text = serde_json::to_string(doc).map_err(|e| LdError::BadContext(e.to_string()))?;
-    let (mut value, _) =
-        ssi::json_ld::syntax::Value::parse_str(&text).map_err(|e| LdError::BadContext(e.to_string()))?;
-    let loader = loader()?;
     // The top-level context, processed once for all documents that name the same bundled contexts: expanding the
     // document without its `@context` from that active context is what the expansion algorithm does with it.
     let top = match (cached, doc.get("@context")) {
         (true, Some(ctx)) => fast::top(ctx),
         _ => None,
     };
+    // The fast path when the document has the common shape (see `fast` and `to_rdf`): expanded form and quads
+    // straight from the JSON; else json-ld's full expansion and RDF conversion.
+    if let Some(top) = &top {
+        if let Some(objects) = fast::expand(top, doc) {
+            if let Some(quads) = to_rdf::quads(&objects) {
+                FAST_READS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let view = view_of(&objects, safe)?;
+                let nquads = crate::rdfc::canonicalize_quads(quads).map_err(LdError::Unsupported)?;
+                return Ok((Signed { nquads, view }, objects));
+            }
+        }
+    }
+    let text = serde_json::to_string(doc).map_err(|e| LdError::BadContext(e.to_string()))?;
+    let (mut value, _) =
+        ssi::json_ld::syntax::Value::parse_str(&text).map_err(|e| LdError::BadContext(e.to_string()))?;
+    let loader = loader()?;
     let initial = match (&top, &mut value) {
         (Some(ctx), ssi::json_ld::syntax::Value::Object(object)) => {
             object.remove("@context");
@@ -267,50 +280,35 @@ async fn read_mode(
         }
         _ => None,
     };
-    // The fast path when the document has the common shape (see `fast`), else the full expansion.
-    let fast = initial
-        .and_then(|ctx| fast::expand(ctx, &value))
-        .and_then(|json| {
-            use ssi::json_ld::json_ld::TryFromJson;
-            ssi::json_ld::json_ld::ExpandedDocument::try_from_json_in(&mut (), json).ok()
-        });
     let mut env = LdEnvironment::default();
     let mut warnings = Warnings::default();
-    let mut expanded = match fast {
-        Some(expanded) => {
-            FAST_READS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            expanded
-        }
-        None => {
-            value
-                .expand_full(
-                    &mut env.vocabulary,
-                    initial.map(|c| fast::Processed::clone(c)).unwrap_or_default(),
-                    None,
-                    loader,
-                    Options {
-                        // Strict: a term the contexts do not define is an error, not a silently dropped key.
-                        policy: match safe {
-                            true => Policy {
-                                invalid: Action::Reject,
-                                allow_undefined: false,
-                                ..Default::default()
-                            },
-                            false => Policy::default(),
-                        },
+    let mut expanded = value
+        .expand_full(
+            &mut env.vocabulary,
+            initial.map(|c| fast::Processed::clone(c)).unwrap_or_default(),
+            None,
+            loader,
+            Options {
+                // Strict: a term the contexts do not define is an error, not a silently dropped key.
+                policy: match safe {
+                    true => Policy {
+                        invalid: Action::Reject,
+                        allow_undefined: false,
                         ..Default::default()
                     },
-                    &mut warnings,
-                )
-                .await
-                .map_err(|e| match e {
-                    ssi::json_ld::json_ld::expansion::Error::KeyExpansionFailed(key) => {
-                        LdError::Unsafe(format!("the key \"{key}\" is not a term its contexts define"))
-                    }
-                    other => LdError::Expansion(other.to_string()),
-                })?
-        }
-    };
+                    false => Policy::default(),
+                },
+                ..Default::default()
+            },
+            &mut warnings,
+        )
+        .await
+        .map_err(|e| match e {
+            ssi::json_ld::json_ld::expansion::Error::KeyExpansionFailed(key) => {
+                LdError::Unsafe(format!("the key \"{key}\" is not a term its contexts define"))
+            }
+            other => LdError::Expansion(other.to_string()),
+        })?;
     if let Some(w) = warnings.0.first().filter(|_| safe) {
         return Err(LdError::Unsafe(format!("JSON-LD expansion warns: {w}")));
     }
@@ -323,36 +321,20 @@ async fn read_mode(
         })
         .collect();
     let objects = serde_json::Value::Array(objects);
-    if safe {
-        safe::check_expanded(&objects).map_err(LdError::Unsafe)?;
-    }
-    let mut read = match &objects {
-        serde_json::Value::Array(nodes) => vocab::read_document(nodes),
-        _ => Vec::new(),
-    };
-    let view = match read.len() {
-        1 => read.remove(0),
-        _ if !safe => serde_json::Value::Array(read),
-        0 => return Err(LdError::Unsafe("the document expands to nothing".into())),
-        n => {
-            return Err(LdError::Unsafe(format!(
-                "the document holds {n} separate top-level objects instead of one"
-            )))
-        }
-    };
+    let view = view_of(&objects, safe)?;
     // JSON-LD's own "deserialize to RDF" (as in its ToRdf), not ssi's linked-data interpretation: the latter
     // drops the datatype of a native boolean with a type coercion (json-ld-core 0.21.4), which makes
     // valid credentials from other implementations (e.g. OB 3.0 `hashed: false`) fail to verify.
     let mut blank = generator::Blank::new();
     expanded.relabel_and_canonicalize_with(&mut (), &mut blank);
-    let mut quads: Vec<ssi::rdf::LexicalQuad> = Vec::new();
+    let mut quads: Vec<crate::rdfc::Quad> = Vec::new();
     for ssi::json_ld::json_ld::rdf_types::Quad(s, p, o, g) in
         expanded.rdf_quads_full(&mut (), &mut blank, None, false).cloned()
     {
         match p {
-            ssi::json_ld::json_ld::rdf_types::Id::Iri(p) => {
-                quads.push(ssi::json_ld::json_ld::rdf_types::Quad(s, p, o, g))
-            }
+            ssi::json_ld::json_ld::rdf_types::Id::Iri(p) => quads.push(crate::rdfc::Quad::of(
+                &ssi::json_ld::json_ld::rdf_types::Quad(s, p, o, g),
+            )),
             // A blank-node predicate is generalized RDF: the signed data would lack it.
             ssi::json_ld::json_ld::rdf_types::Id::Blank(_) if !safe => {}
             ssi::json_ld::json_ld::rdf_types::Id::Blank(b) => {
@@ -362,8 +344,28 @@ async fn read_mode(
             }
         }
     }
-    let nquads = crate::rdfc::canonicalize(&quads).map_err(LdError::Unsupported)?;
+    let nquads = crate::rdfc::canonicalize_quads(quads).map_err(LdError::Unsupported)?;
     Ok((Signed { nquads, view }, objects))
+}
+
+/// The expanded form (a JSON array of nodes) audited in safe mode, and read through Carnet's vocabulary: the one
+/// top-level object it must hold (or, without safe mode, all of them).
+fn view_of(objects: &serde_json::Value, safe: bool) -> Result<serde_json::Value, LdError> {
+    if safe {
+        safe::check_expanded(objects).map_err(LdError::Unsafe)?;
+    }
+    let mut read = match objects {
+        serde_json::Value::Array(nodes) => vocab::read_document(nodes),
+        _ => Vec::new(),
+    };
+    match read.len() {
+        1 => Ok(read.remove(0)),
+        _ if !safe => Ok(serde_json::Value::Array(read)),
+        0 => Err(LdError::Unsafe("the document expands to nothing".into())),
+        n => Err(LdError::Unsafe(format!(
+            "the document holds {n} separate top-level objects instead of one"
+        ))),
+    }
 }
 
 #[cfg(test)]
@@ -426,6 +428,26 @@ mod tests {
             block(canonical_nquads(&doc)),
             Err(LdError::UnknownContext("https://w3id.org/dcc/v1".into()))
         );
+    }
+
+    #[test]
+    fn an_integer_a_double_cannot_hold_is_refused_as_unsigned() {
+        // JSON-LD reads numbers as doubles (as JavaScript does): 2^53 + 1 is signed as 2^53, so showing it would
+        // show a number no signature covers.
+        let doc = |n: &str| {
+            serde_json::from_str::<serde_json::Value>(&format!(
+                r#"{{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "VerifiableCredential",
+                    "issuer": "did:example:i", "name": {n}}}"#
+            ))
+            .unwrap()
+        };
+        assert!(matches!(
+            block(canonical_nquads(&doc("9007199254740993"))),
+            Err(LdError::Unsafe(r)) if r.contains("9007199254740992")
+        ));
+        let lines = block(canonical_nquads(&doc("9007199254740992"))).unwrap();
+        assert!(lines.concat().contains("\"9007199254740992\"^^"), "{lines:?}");
+        assert!(block(canonical_nquads(&doc("-42"))).is_ok());
     }
 
     #[test]

@@ -175,7 +175,29 @@ fn walk(v: &Value, json_terms: &[String], depth: usize) -> Result<(), String> {
             }
             Ok(())
         }
+        Value::Number(n) => match inexact_integer(n) {
+            Some(signed) => Err(format!(
+                "the number {} is read by JSON-LD as {signed} (a double cannot hold it), so the signature would not \
+                 cover the number shown",
+                short(&n.to_string())
+            )),
+            None => Ok(()),
+        },
         _ => Ok(()),
+    }
+}
+
+/// An integer written in the JSON that JSON-LD (which reads numbers as doubles, as JavaScript does) turns into
+/// another one — the one it signs instead (`9007199254740993` → `9007199254740992`).
+fn inexact_integer(n: &serde_json::Number) -> Option<String> {
+    let text = n.to_string();
+    if text.contains(['.', 'e', 'E']) {
+        return None;
+    }
+    let read = text.parse::<f64>().ok()?;
+    match text.parse::<i128>() {
+        Ok(i) if read as i128 == i => None,
+        _ => Some(format!("{read:.0}")),
     }
 }
 

@@ -217,3 +217,84 @@ fn a_list_container_takes_the_fast_path_with_the_same_reading() {
     assert_eq!(fast, plain);
     assert!(fast.contains("rdf-syntax-ns#first"), "{fast}");
 }
+
+/// Every string value of `doc` (outside `@context`, ids and types) replaced by `with`.
+fn replace_values(doc: &Value, with: &Value) -> Value {
+    match doc {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let keep = matches!(k.as_str(), "@context" | "id" | "@id" | "type" | "@type");
+                    let v = match v {
+                        Value::String(_) if !keep => with.clone(),
+                        _ if keep => v.clone(),
+                        _ => replace_values(v, with),
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|i| match i {
+                    Value::String(_) => with.clone(),
+                    _ => replace_values(i, with),
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Values an attacker or an unusual issuer may write — characters N-Quads escapes or must not, numbers of every JSON
+/// form, booleans, an empty string — in place of every string of the peer corpus's credentials: the fast path (own
+/// RDF conversion and literal writing) and json-ld's algorithm give the same N-Quads, view, or error.
+#[test]
+fn edited_values_read_the_same_with_and_without_the_fast_path() {
+    let _turn = SWITCH.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = shared().join("fixtures/peer-corpus");
+    let names = [
+        "ob3-vc2-di-eddsa-rdfc-2022.json",
+        "ob3-vc11-ed25519signature2020-rich.json",
+        "ob3-vc2-di-rich.json",
+    ];
+    let values = [
+        serde_json::json!("q\"u\\o\nt\re\t\u{1}\u{7f}\u{85} é 𝄞 <x> {y} ^`| _:b0 ."),
+        serde_json::json!(""),
+        serde_json::json!("https://example.org/a b"),
+        serde_json::json!("urn:x:y"),
+        serde_json::json!(true),
+        serde_json::json!(false),
+        serde_json::json!(0),
+        serde_json::json!(-42),
+        serde_json::json!(9_007_199_254_740_993_i64),
+        serde_json::json!(18_446_744_073_709_551_615_u64),
+        serde_json::from_str::<Value>("1.0").unwrap(),
+        serde_json::from_str::<Value>("2.5").unwrap(),
+        serde_json::from_str::<Value>("1e3").unwrap(),
+        serde_json::from_str::<Value>("-0").unwrap(),
+        serde_json::from_str::<Value>("123456789012345678901234567890").unwrap(),
+    ];
+    let show = |r: Result<wallet_core::ld::Signed, wallet_core::ld::LdError>| match r {
+        Ok(s) => format!("{}\n{:#}", s.nquads.concat(), s.view),
+        Err(e) => format!("error: {e}"),
+    };
+    let before = wallet_core::ld::fast_reads();
+    let mut compared = 0;
+    for name in names {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        let mut doc: Value = serde_json::from_str(&text).unwrap();
+        doc.as_object_mut().unwrap().remove("proof");
+        for with in &values {
+            let edited = replace_values(&doc, with);
+            let fast = show(futures_executor::block_on(wallet_core::ld::read(&edited)));
+            let plain = show(futures_executor::block_on(wallet_core::ld::read_uncached(&edited)));
+            assert_eq!(fast, plain, "{name} with {with}");
+            compared += 1;
+        }
+    }
+    let taken = wallet_core::ld::fast_reads() - before;
+    println!("fast path: {taken} of {compared} edited documents");
+    assert!(taken * 3 > compared, "{taken} of {compared}");
+}
