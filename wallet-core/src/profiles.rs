@@ -140,6 +140,17 @@ pub(crate) fn list(store: &Store) -> Result<Vec<Profile>, ProfileError> {
         .collect()
 }
 
+/// Every profile's DIDs (did:key, did:jwk) with its id, without counting credentials (which reads every one).
+pub(crate) fn dids(store: &Store) -> Result<Vec<(String, [String; 2])>, ProfileError> {
+    all_stored(store)?
+        .iter()
+        .map(|p| {
+            let public = p.secret().public_key();
+            Ok((p.id.clone(), [did::did_key(&public)?, did::did_jwk(&public)]))
+        })
+        .collect()
+}
+
 pub(crate) fn get(store: &Store, id: &str) -> Result<Profile, ProfileError> {
     let p = stored(store, id)?;
     let counts = crate::credentials::counts_by_profile(store)?;

@@ -386,9 +386,10 @@ impl Wallet {
     /// What the importer needs to know about the wallet: every profile's DIDs, the default profile, now.
     fn import_context(&self, store: &Store) -> Result<crate::importer::Context, WalletError> {
         let mut dids = std::collections::HashMap::new();
-        for p in profiles::list(store)? {
-            dids.insert(p.did_key.clone(), p.id.clone());
-            dids.insert(p.did_jwk.clone(), p.id.clone());
+        // Only the DIDs: listing profiles would count credentials, decrypting the whole wallet before each import.
+        for (id, [did_key, did_jwk]) in profiles::dids(store)? {
+            dids.insert(did_key, id.clone());
+            dids.insert(did_jwk, id);
         }
         Ok(crate::importer::Context {
             dids,
