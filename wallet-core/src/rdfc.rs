@@ -223,7 +223,13 @@ impl<'a> State<'a> {
         }
     }
 
-    fn hash_related(&self, related: &str, q: &Quad, issuer: &Issuer, position: char) -> Result<String, String> {
+    fn hash_related(
+        &self,
+        related: &str,
+        q: &Quad,
+        issuer: &Issuer,
+        position: char,
+    ) -> Result<String, String> {
         let identifier = match self.canonical.get(related).or_else(|| issuer.get(related)) {
             Some(i) => format!("_:{i}"),
             None => self.hash_first_degree(related)?,

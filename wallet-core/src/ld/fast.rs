@@ -306,7 +306,9 @@ fn expand_object(ctx: &Arc<Processed>, property: Option<&str>, value: &Value, de
     }
     // A type-scoped context does not reach nested objects, except a bare reference (a single key meaning `@id`).
     let only_id = match (element.len(), element.keys().next()) {
-        (1, Some(k)) => k == "@id" || matches!(expand_iri(ctx, k, true), Some(Expanded::Keyword(Keyword::Id))),
+        (1, Some(k)) => {
+            k == "@id" || matches!(expand_iri(ctx, k, true), Some(Expanded::Keyword(Keyword::Id)))
+        }
         _ => false,
     };
     let mut active = ctx.clone();

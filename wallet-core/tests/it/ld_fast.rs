@@ -289,7 +289,9 @@ fn edited_values_read_the_same_with_and_without_the_fast_path() {
         for with in &values {
             let edited = replace_values(&doc, with);
             let fast = show(futures_executor::block_on(wallet_core::ld::read(&edited)));
-            let plain = show(futures_executor::block_on(wallet_core::ld::read_uncached(&edited)));
+            let plain = show(futures_executor::block_on(wallet_core::ld::read_uncached(
+                &edited,
+            )));
             assert_eq!(fast, plain, "{name} with {with}");
             compared += 1;
         }
