@@ -55,6 +55,12 @@ impl StoredProfile {
     fn secret(&self) -> SecretKey {
         SecretKey::from_bytes(&self.secret_key)
     }
+
+    /// The profile's DIDs: did:key and did:jwk of its public key.
+    fn dids(&self) -> Result<[String; 2], ProfileError> {
+        let public = self.secret().public_key();
+        Ok([did::did_key(&public)?, did::did_jwk(&public)])
+    }
 }
 
 fn clean_name(name: &str) -> Result<String, ProfileError> {
@@ -89,13 +95,13 @@ pub(crate) fn all_stored(store: &Store) -> Result<Vec<StoredProfile>, ProfileErr
 }
 
 fn view(p: &StoredProfile, default: Option<&str>, credential_count: usize) -> Result<Profile, ProfileError> {
-    let public = p.secret().public_key();
+    let [did_key, did_jwk] = p.dids()?;
     Ok(Profile {
         id: p.id.clone(),
         name: p.name.clone(),
         created_at: p.created_at,
-        did_key: did::did_key(&public)?,
-        did_jwk: did::did_jwk(&public),
+        did_key,
+        did_jwk,
         is_default: default == Some(p.id.as_str()),
         credential_count,
     })
@@ -144,10 +150,7 @@ pub(crate) fn list(store: &Store) -> Result<Vec<Profile>, ProfileError> {
 pub(crate) fn dids(store: &Store) -> Result<Vec<(String, [String; 2])>, ProfileError> {
     all_stored(store)?
         .iter()
-        .map(|p| {
-            let public = p.secret().public_key();
-            Ok((p.id.clone(), [did::did_key(&public)?, did::did_jwk(&public)]))
-        })
+        .map(|p| Ok((p.id.clone(), p.dids()?)))
         .collect()
 }
 

@@ -334,13 +334,8 @@ fn permutations(items: &[String]) -> Vec<Vec<String>> {
     out
 }
 
-/// The canonical N-Quads lines (sorted, each ending in `\n`) of a dataset, from a JSON-LD / RDF library's quads.
-pub fn canonicalize(quads: &[LexicalQuad]) -> Result<Vec<String>, String> {
-    canonicalize_quads(quads.iter().map(Quad::of).collect())
-}
-
 /// The canonical N-Quads lines (sorted, each ending in `\n`) of a dataset.
-pub fn canonicalize_quads(quads: Vec<Quad>) -> Result<Vec<String>, String> {
+pub fn canonicalize(quads: Vec<Quad>) -> Result<Vec<String>, String> {
     // An RDF dataset is a set: a quad JSON-LD produced twice (the same image node described under the credential
     // and under its achievement) counts once, or it would weigh twice in the first-degree hash of a blank node —
     // here the blank graph a presentation puts each credential in — and labels would differ from every other

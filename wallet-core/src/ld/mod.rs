@@ -264,7 +264,7 @@ async fn read_mode(
             if let Some(quads) = to_rdf::quads(&objects) {
                 FAST_READS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let view = view_of(&objects, safe)?;
-                let nquads = crate::rdfc::canonicalize_quads(quads).map_err(LdError::Unsupported)?;
+                let nquads = crate::rdfc::canonicalize(quads).map_err(LdError::Unsupported)?;
                 return Ok((Signed { nquads, view }, objects));
             }
         }
@@ -344,7 +344,7 @@ async fn read_mode(
             }
         }
     }
-    let nquads = crate::rdfc::canonicalize_quads(quads).map_err(LdError::Unsupported)?;
+    let nquads = crate::rdfc::canonicalize(quads).map_err(LdError::Unsupported)?;
     Ok((Signed { nquads, view }, objects))
 }
 

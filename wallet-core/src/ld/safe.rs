@@ -189,7 +189,7 @@ fn walk(v: &Value, json_terms: &[String], depth: usize) -> Result<(), String> {
 
 /// An integer written in the JSON that JSON-LD (which reads numbers as doubles, as JavaScript does) turns into
 /// another one — the one it signs instead (`9007199254740993` → `9007199254740992`).
-fn inexact_integer(n: &serde_json::Number) -> Option<String> {
+pub(super) fn inexact_integer(n: &serde_json::Number) -> Option<String> {
     let text = n.to_string();
     if text.contains(['.', 'e', 'E']) {
         return None;

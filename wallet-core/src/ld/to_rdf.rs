@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::rdfc::{iri_text, literal_text, Quad, Term};
+use crate::rdfc::{iri_text, literal_text, Quad, Term, XSD_STRING};
 
 const RDF_TYPE: &str = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>";
 const RDF_FIRST: &str = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#first>";
@@ -16,7 +16,6 @@ const RDF_NIL: &str = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#nil>";
 const XSD_BOOLEAN: &str = "http://www.w3.org/2001/XMLSchema#boolean";
 const XSD_INTEGER: &str = "http://www.w3.org/2001/XMLSchema#integer";
 const XSD_DOUBLE: &str = "http://www.w3.org/2001/XMLSchema#double";
-const XSD_STRING: &str = crate::rdfc::XSD_STRING;
 
 /// The deepest nesting followed (the fast path produces nothing deeper).
 const MAX_DEPTH: usize = 256;
@@ -179,8 +178,9 @@ fn literal(object: &Map<String, Value>) -> Option<String> {
             // leading zero) that a double holds exactly (JSON-LD reads numbers as doubles); a double's canonical
             // form, or a rounded integer, is left to json-ld.
             let text = n.to_string();
-            let i = text.parse::<i128>().ok()?;
-            if text != i.to_string() || (i as f64) as i128 != i || datatype == Some(XSD_DOUBLE) {
+            let canonical = text.parse::<i128>().ok()?.to_string();
+            if text != canonical || super::safe::inexact_integer(n).is_some() || datatype == Some(XSD_DOUBLE)
+            {
                 return None;
             }
             Some(literal_text(&text, datatype.unwrap_or(XSD_INTEGER)))
